@@ -1,0 +1,4 @@
+"""Knowledge base generator: YAML content -> validated knowledge base -> MkDocs Material site.
+
+Pipeline stages, one module each: load -> model -> link -> render -> build.
+"""

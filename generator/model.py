@@ -1,0 +1,270 @@
+"""Stage 2, model: plain YAML data -> typed entities (pydantic, unknown keys forbidden).
+
+Field conventions, documented in the README:
+- `Text` fields are plain text: shown exactly as written, never interpreted.
+- `Markdown` fields allow inline Markdown (emphasis, code, links to http(s)/mailto/relative
+  targets, lists); raw HTML in them is shown as text.
+Every model remembers the file and line it came from, for error messages in later stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+FRAMEWORK_ID = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG)]
+FrameworkId = Annotated[str, StringConstraints(pattern=FRAMEWORK_ID)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Markdown = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Audience = Literal["internal", "client"]
+
+
+class Node(BaseModel):
+    """Base of every model: strict keys, and the source position it was read from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False)
+
+    _file: str = PrivateAttr(default="")
+    _line: int = PrivateAttr(default=0)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_position(cls, data: Any, handler: Any) -> Any:
+        obj = handler(data)
+        if hasattr(data, "line") and hasattr(data, "file"):
+            obj._file, obj._line = data.file, data.line
+        return obj
+
+    @property
+    def where(self) -> tuple[str, int]:
+        return self._file, self._line
+
+
+class Source(Node):
+    """A public source for a fact."""
+
+    title: Text
+    publisher: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    date: Text | None = None
+
+
+class ControlRef(Node):
+    """A reference to a control of a framework, with why it matters in this place."""
+
+    framework: FrameworkId
+    id: Text
+    why: Markdown
+
+
+class Change(Node):
+    """One dated change note on an entity."""
+
+    date: dt.date
+    note: Markdown
+
+
+class Entity(Node):
+    """Fields shared by every page-level entity."""
+
+    id: Slug
+    audience: Audience = "client"
+    owner: Text | None = None
+    reviewed: dt.date | None = None
+    aliases: list[Slug] = Field(default_factory=list, description="Former ids; they redirect here.")
+    changes: list[Change] = Field(default_factory=list)
+
+
+class Contact(Node):
+    email: Text | None = None
+    phone: Text | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+
+
+class Branding(Node):
+    logo: Text | None = None
+    favicon: Text | None = None
+    primary_color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#1f4e79"
+    accent_color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#b35900"
+    footer: Text | None = None
+
+
+class Site(Node):
+    """content/site.yaml: who publishes the knowledge base, and where."""
+
+    title: Text
+    organisation: Text
+    description: Text | None = None
+    base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
+    contact: Contact = Field(default_factory=Contact)
+    branding: Branding = Field(default_factory=Branding)
+
+
+class NextPersona(Node):
+    """What moves a client on to another persona."""
+
+    persona: Slug
+    when: list[Markdown] = Field(min_length=1)
+
+
+class Persona(Entity):
+    name: Text
+    summary: Markdown
+    signals: list[Markdown] = Field(min_length=1, description="How to recognise the persona.")
+    risks: list[Markdown] = Field(default_factory=list, description="What goes wrong if AI is pushed too early.")
+    control_needs: list[Markdown] = Field(default_factory=list)
+    service_motion: Markdown
+    playbooks: list[Slug] = Field(default_factory=list, description="In the order to run them.")
+    next: NextPersona | None = None
+    controls: list[ControlRef] = Field(default_factory=list, description="The controls that matter most.")
+    talking_points: list[Markdown] = Field(default_factory=list)
+
+
+class Step(Node):
+    id: Slug
+    title: Text
+    owner: Text = Field(description="The role that does the step.")
+    detail: Markdown | None = None
+    evidence: Markdown | None = None
+    controls: list[ControlRef] = Field(default_factory=list)
+
+
+class Playbook(Entity):
+    title: Text
+    objective: Markdown
+    prerequisites: list[Markdown] = Field(default_factory=list)
+    steps: list[Step] = Field(min_length=1)
+    checklists: list[Slug] = Field(default_factory=list)
+    outcomes: list[Markdown] = Field(default_factory=list)
+    effort: Text | None = None
+    controls: list[ControlRef] = Field(default_factory=list)
+
+
+class ChecklistItem(Node):
+    id: Slug
+    text: Text
+    evidence: Text | None = None
+    required: bool = True
+    controls: list[ControlRef] = Field(default_factory=list)
+    no_control_reason: Text | None = Field(
+        default=None, description="Why the item cites no control (when it cites none)."
+    )
+
+
+class Checklist(Entity):
+    title: Text
+    purpose: Markdown
+    version: Text = "1"
+    items: list[ChecklistItem] = Field(min_length=1)
+    sign_off: list[Text] = Field(default_factory=lambda: ["Technician", "Client contact"])
+
+
+class Term(Entity):
+    term: Text
+    definition: Markdown
+    related: list[Slug] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Faq(Entity):
+    question: Text
+    answer: Markdown
+    personas: list[Slug] = Field(default_factory=list)
+    playbooks: list[Slug] = Field(default_factory=list)
+    controls: list[ControlRef] = Field(default_factory=list)
+
+
+class CaseStudy(Entity):
+    title: Text
+    period: Text
+    summary: Markdown
+    what_happened: list[Markdown] = Field(min_length=1)
+    identities: list[Markdown] = Field(default_factory=list, description="Non-human identities abused.")
+    impact: list[Markdown] = Field(default_factory=list)
+    lessons: list[Markdown] = Field(default_factory=list)
+    controls: list[ControlRef] = Field(default_factory=list)
+    playbooks: list[Slug] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+
+
+Verification = Literal["verified", "secondary", "unverified", "incorrect"]
+
+
+class Statistic(Entity):
+    figure: Text
+    title: Text
+    measures: Markdown = Field(description="What precisely the figure measures.")
+    source: Source
+    verification: Verification
+    note: Markdown | None = None
+
+
+class Takeaway(Entity):
+    title: Text
+    text: Markdown
+
+
+class Control(Node):
+    """One node of a framework's hierarchy (function, category, family, control, tenet, ...)."""
+
+    id: Text
+    title: Text
+    kind: Text
+    text: Text | None = None
+    children: list[Control] = Field(default_factory=list)
+
+
+class Withdrawn(Node):
+    id: Text
+    title: Text | None = None
+    replaced_by: list[Text] = Field(default_factory=list)
+    reason: Text | None = None
+    also: list[Text] = Field(default_factory=list, description="Other printed forms, e.g. PR.AC-1.")
+
+
+class Framework(Node):
+    id: FrameworkId
+    name: Text
+    short_name: Text | None = None
+    version: Text
+    publisher: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    description: Markdown | None = None
+    controls: list[Control] = Field(min_length=1)
+    withdrawn: list[Withdrawn] = Field(default_factory=list)
+
+
+Relationship = Literal["equivalent", "subset", "superset", "intersects"]
+
+
+class Mapping(Node):
+    source: Text
+    target: Text
+    relationship: Relationship
+    rationale: Text | None = None
+
+
+class Crosswalk(Node):
+    id: Slug
+    source: FrameworkId
+    target: FrameworkId
+    title: Text | None = None
+    mappings: list[Mapping] = Field(min_length=1)
+
+
+#: Content folder name -> (kind name used in the CLI and URLs, model).
+CONTENT_KINDS: dict[str, tuple[str, type[Entity]]] = {
+    "personas": ("persona", Persona),
+    "playbooks": ("playbook", Playbook),
+    "checklists": ("checklist", Checklist),
+    "terms": ("term", Term),
+    "faqs": ("faq", Faq),
+    "case-studies": ("case-study", CaseStudy),
+    "statistics": ("statistic", Statistic),
+    "takeaways": ("takeaway", Takeaway),
+}
