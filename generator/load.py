@@ -87,11 +87,12 @@ class Document:
     data: Any
 
 
-def _yaml_problem(rel: str, error: yaml.YAMLError) -> Problem:
+def _yaml_problem(rel: str, text: str, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     line = mark.line + 1 if mark else 1
     problem = getattr(error, "problem", None) or str(error)
-    if "'\\t'" in problem or "\\t" in problem:
+    lines = text.splitlines()
+    if mark and line <= len(lines) and "\t" in lines[line - 1][: mark.column + 1]:
         problem = "a tab character is used for indentation (indent with spaces)"
     elif isinstance(error, _DuplicateKey):
         pass
@@ -107,7 +108,7 @@ def parse_text(text: str, rel: str) -> Any:
     try:
         return yaml.load(text, Loader=_make_loader(rel))  # noqa: S506 - our loader is a SafeLoader
     except yaml.YAMLError as error:
-        raise ContentError([_yaml_problem(rel, error)]) from None
+        raise ContentError([_yaml_problem(rel, text, error)]) from None
 
 
 def read_yaml(path: Path, root: Path) -> Document:
