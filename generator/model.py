@@ -31,18 +31,23 @@ class Node(BaseModel):
 
     _file: str = PrivateAttr(default="")
     _line: int = PrivateAttr(default=0)
+    _key_lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
     @classmethod
     def _remember_position(cls, data: Any, handler: Any) -> Any:
         obj = handler(data)
         if hasattr(data, "line") and hasattr(data, "file"):
-            obj._file, obj._line = data.file, data.line
+            obj._file, obj._line, obj._key_lines = data.file, data.line, data.key_lines
         return obj
 
     @property
     def where(self) -> tuple[str, int]:
         return self._file, self._line
+
+    def where_field(self, name: str) -> tuple[str, int]:
+        """The position of one field's key, or of the whole node if it was not written."""
+        return self._file, self._key_lines.get(name, self._line)
 
 
 class Source(Node):
@@ -51,7 +56,7 @@ class Source(Node):
     title: Text
     publisher: Text | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
-    date: Text | None = None
+    date: dt.date | Text | None = None
 
 
 class ControlRef(Node):
@@ -250,7 +255,7 @@ class Mapping(Node):
 
 
 class Crosswalk(Node):
-    id: Slug
+    id: FrameworkId
     source: FrameworkId
     target: FrameworkId
     title: Text | None = None

@@ -1,0 +1,148 @@
+"""Stage 5, build: the only module that knows MkDocs (besides the macros entry point).
+
+It is also the MkDocs hook named in mkdocs.yml, so `mkdocs build` and `mkdocs serve` run the
+whole pipeline too: on_config loads, links and renders the knowledge base into build/docs and
+hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on success,
+so bad content never leaves a half-built or deleted site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import event_priority
+
+from generator.errors import ContentError
+from generator.link import KnowledgeBase, load_knowledge_base
+from generator.render import TEMPLATES, render
+
+#: The generator's own MkDocs configuration, used for any knowledge base root.
+DEFAULT_CONFIG = TEMPLATES.parent / "mkdocs.yml"
+ROOT_VARIABLE = "KB_ROOT"
+KB_CONFIG_KEY = "kb_knowledge_base"
+KEEP = {".gitkeep"}
+
+
+def write_files(files: dict[str, str | bytes], folder: Path) -> None:
+    """Make folder hold exactly files, touching only what changed (so live reload settles)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = folder / rel
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for path in sorted(folder.rglob("*"), reverse=True):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in files and path.name not in KEEP:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(os.environ.get(ROOT_VARIABLE) or Path(config.config_file_path).parent).resolve()
+
+
+def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
+    """Render the knowledge base into the docs folder and point MkDocs at it."""
+    rendered = render(kb)
+    docs = kb.root / "build" / "docs"
+    write_files(rendered.files, docs)
+    config["docs_dir"] = str(docs)
+    config["nav"] = rendered.nav
+    config["site_name"] = kb.site.title
+    config["site_url"] = config["site_url"] or kb.site.base_url
+    config["site_description"] = kb.site.description
+    config["copyright"] = kb.site.branding.footer or f"© {kb.site.organisation}"
+    config["extra_css"] = [*config["extra_css"], "assets/kb/kb.css"]
+    config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js"]
+    config[KB_CONFIG_KEY] = kb
+    return config
+
+
+@event_priority(100)  # before mkdocs-macros, whose define_env reads the knowledge base
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    kb = config.get(KB_CONFIG_KEY)  # handed over by build_site, already validated
+    if kb is None:
+        try:
+            kb = load_knowledge_base(_root(config))
+        except ContentError as error:
+            raise PluginError(f"the knowledge base has problems:\n{error}") from None
+    return prepare(config, kb)
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    root = _root(config)
+    for name in ("content", "frameworks"):
+        if (root / name).is_dir():
+            server.watch(str(root / name))
+    server.watch(str(TEMPLATES))
+    return server
+
+
+@contextlib.contextmanager
+def _for_root(root: Path) -> Iterator[Path]:
+    """The config file to use for root, with the hook pointed at root for the duration."""
+    own = root / "mkdocs.yml"
+    previous = os.environ.get(ROOT_VARIABLE)
+    os.environ[ROOT_VARIABLE] = str(root.resolve())
+    try:
+        yield own if own.is_file() else DEFAULT_CONFIG
+    finally:
+        if previous is None:
+            os.environ.pop(ROOT_VARIABLE, None)
+        else:
+            os.environ[ROOT_VARIABLE] = previous
+
+
+class BuildFailed(Exception):
+    """MkDocs refused the rendered pages (strict mode warnings); it has logged why."""
+
+
+def build_site(kb: KnowledgeBase, out: Path) -> None:
+    """Build a validated knowledge base into out, atomically: out changes only on success."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    try:
+        with _for_root(kb.root) as config_file:
+            config = load_config(str(config_file), site_dir=str(staging))
+            config[KB_CONFIG_KEY] = kb
+            try:
+                mkdocs_build(config)
+            except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
+                raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, out)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if out.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        out.rename(retired / out.name)
+        staging.rename(out)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(out)
+    out.chmod(0o755)
+
+
+def serve(root: Path, address: str) -> None:
+    """Live preview: editing YAML, a template or a page rebuilds and reloads the browser."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    with _for_root(root) as config_file:
+        mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True)

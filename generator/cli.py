@@ -1,0 +1,137 @@
+"""The `kb` command line: a thin layer over the pipeline. Exit 0 on success, 1 on content
+errors (each `path:line: message` on its own line), 2 on usage errors. No tracebacks."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator import catalogue
+from generator.errors import ContentError
+from generator.link import KnowledgeBase, load_knowledge_base
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_problems(command: F) -> F:
+    """Turn content errors and unreadable files into messages and exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ContentError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{len(error.problems)} problem(s) found.", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"error: {error.filename or ''}: {error.strerror}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _EchoHandler(logging.Handler):
+    """MkDocs' log records, written wherever click writes errors right now."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"{record.levelname}: {record.getMessage()}", err=True)
+
+
+def show_mkdocs_log(verbose: bool = False) -> None:
+    """Show MkDocs' warnings (strict mode failures) but not its chatter."""
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [_EchoHandler()]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def load(ctx: click.Context) -> KnowledgeBase:
+    return load_knowledge_base(ctx.obj["root"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The knowledge base folder (holding content/ and frameworks/).",
+)
+@click.pass_context
+def cli(ctx: click.Context, root: Path) -> None:
+    """Build and check the MSP AI readiness knowledge base."""
+    ctx.obj = {"root": root.resolve()}
+
+
+@cli.command()
+@click.pass_context
+@reports_problems
+def validate(ctx: click.Context) -> None:
+    """Check all content; list every problem as path:line: message."""
+    kb = load(ctx)
+    click.echo(f"ok: {catalogue.summary(kb)}")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: site/ in the knowledge base folder).")
+@click.option("--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
+@click.pass_context
+@reports_problems
+def build(ctx: click.Context, out: Path | None, verbose: bool) -> None:
+    """Validate, render and build the site. The old output stays untouched on any error."""
+    from generator import build as site
+
+    kb = load(ctx)
+    target = out or ctx.obj["root"] / "site"
+    show_mkdocs_log(verbose)
+    try:
+        site.build_site(kb, target)
+    except site.BuildFailed as error:
+        click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
+        sys.exit(1)
+    click.echo(f"built {target}")
+
+
+@cli.command()
+@click.option("--address", default="127.0.0.1:8000", show_default=True, help="Where to serve (loopback only by default).")
+@click.pass_context
+@reports_problems
+def serve(ctx: click.Context, address: str) -> None:
+    """Live preview: edits to YAML, templates or pages rebuild and reload the browser."""
+    from generator import build as site
+
+    load(ctx)  # report content problems plainly before MkDocs starts
+    show_mkdocs_log(verbose=True)
+    site.serve(ctx.obj["root"], address)
+
+
+@cli.command(name="list")
+@click.argument("kind", required=False, type=click.Choice(catalogue.KINDS))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable, documented format).")
+@click.pass_context
+@reports_problems
+def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+    """List entities (all, or one KIND) with their id, title and URL."""
+    rows = catalogue.rows(load(ctx), kind)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        name = f"{row['framework']} {row['id']}" if "framework" in row else row["id"]
+        click.echo(f"{row['kind']:<11} {name:<40} {row['title']}  {row['url']}")
+
+
+def main() -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner
+    cli(prog_name="kb")

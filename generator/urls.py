@@ -1,0 +1,70 @@
+"""Where each entity lives in the site. URLs are built from ids, never from titles,
+so a link pasted into a ticket keeps working when a title changes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+#: kind -> folder of its pages. Kinds listed in SINGLE_PAGE live as anchors on one page.
+FOLDERS = {
+    "persona": "personas",
+    "playbook": "playbooks",
+    "checklist": "checklists",
+    "term": "terms",
+    "faq": "faq",
+    "case-study": "case-studies",
+    "statistic": "statistics",
+    "takeaway": "takeaways",
+    "framework": "frameworks",
+}
+SINGLE_PAGE = {"faq", "statistic", "takeaway"}
+
+
+def control_slug(control_id: str) -> str:
+    """`PR.AA-01` -> `pr-aa-01`, `AC-6(7)` -> `ac-6-7`."""
+    return re.sub(r"[^a-z0-9]+", "-", control_id.lower()).strip("-")
+
+
+def doc_path(kind: str, entity_id: str) -> str:
+    """The Markdown source path (relative to the docs dir) of an entity's page, with anchor."""
+    folder = FOLDERS[kind]
+    if kind in SINGLE_PAGE:
+        return f"{folder}/index.md#{entity_id}"
+    if kind == "framework":
+        return f"{folder}/{entity_id}/index.md"
+    return f"{folder}/{entity_id}.md"
+
+
+def control_doc_path(framework_id: str, control_id: str) -> str:
+    return f"frameworks/{framework_id}/{control_slug(control_id)}.md"
+
+
+def url_of(md_path: str) -> str:
+    """Site URL path (no leading slash) of a docs path, as MkDocs writes it with directory URLs."""
+    path, _, anchor = md_path.partition("#")
+    if path.endswith("index.md"):
+        url = path[: -len("index.md")]
+    else:
+        url = path[: -len(".md")] + "/"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def relative(target_md: str, from_md: str) -> str:
+    """A Markdown link from one docs page to another, which MkDocs checks and rewrites."""
+    path, _, anchor = target_md.partition("#")
+    if path == from_md:
+        return f"#{anchor}" if anchor else posixpath.basename(path)
+    rel = posixpath.relpath(path, posixpath.dirname(from_md) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
+
+
+def relative_url(target_md: str, from_md: str) -> str:
+    """A link for raw HTML, which MkDocs does not rewrite: from one page's URL to another's."""
+    target = url_of(target_md)
+    path, _, anchor = target.partition("#")
+    here = url_of(from_md)
+    rel = posixpath.relpath(path or ".", here or ".")
+    rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")

@@ -1,0 +1,36 @@
+"""The README's YAML examples are real: each validates against the model of the file it names."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.entities import validate
+from generator.load import parse_text
+from generator.model import CONTENT_KINDS, Crosswalk, Framework, Site
+from tests.conftest import REPO
+
+BLOCKS = re.findall(r"```yaml\n# (\S+)\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
+
+
+def model_for(path: str) -> type:
+    parts = path.split("/")
+    if parts[0] == "frameworks":
+        return Crosswalk if parts[1] == "crosswalks" else Framework
+    if parts[1] == "site.yaml":
+        return Site
+    return CONTENT_KINDS[parts[1]][1]
+
+
+def test_readme_shows_every_kind() -> None:
+    folders = {path.split("/")[1] for path, _ in BLOCKS if path.startswith("content/")}
+    assert set(CONTENT_KINDS) | {"site.yaml"} <= folders
+    assert {"frameworks/nist-csf-2.0.yaml", "frameworks/crosswalks/sp-800-207-to-csf-2.0.yaml"} <= {p for p, _ in BLOCKS}
+
+
+@pytest.mark.parametrize(("path", "text"), BLOCKS, ids=[p for p, _ in BLOCKS])
+def test_readme_example_is_valid(path: str, text: str) -> None:
+    obj, problems = validate(model_for(path), parse_text(text, path), path)
+    assert problems == []
+    assert obj is not None
