@@ -57,6 +57,11 @@ def _sanitise(text: str) -> str:
     return _REF_LINK.sub(lambda m: m.group(1) + safe_target(m.group(2)) + m.group(3), text)
 
 
+def markdown_inline(value: object) -> Markup:
+    """A Markdown field shown on one line (a table cell, a list entry); `|` cannot end a cell."""
+    return Markup(markdown(" ".join(str(value).split())).replace("|", "\\|"))
+
+
 def html(value: object) -> Markup:
     """Text inside an HTML element of a template."""
     return escape(" ".join(str(value).split()))

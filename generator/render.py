@@ -28,6 +28,8 @@ class Page:
     path: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    #: A top-level nav entry for this page (pages of the core sections have theirs already).
+    nav_title: str | None = None
 
 
 @dataclass
@@ -83,7 +85,7 @@ def hand_written_pages(kb: KnowledgeBase) -> dict[str, str]:
     return out
 
 
-def nav(kb: KnowledgeBase, extra_pages: Iterable[str]) -> list[Any]:
+def nav(kb: KnowledgeBase, extra_pages: Iterable[str], feature_pages: Iterable[Page] = ()) -> list[Any]:
     """Sections with index pages; controls are reached from their framework pages, not the
     sidebar, so the nav stays small however large the catalogues grow."""
 
@@ -107,6 +109,7 @@ def nav(kb: KnowledgeBase, extra_pages: Iterable[str]) -> list[Any]:
             + [{fw.short_name or fw.name: urls.doc_path("framework", fw.id)} for fw in kb.frameworks.values()]
         },
     ]
+    tree += [{page.nav_title: page.path} for page in feature_pages if page.nav_title]
     guides = sorted(extra_pages)
     if guides:
         tree.append({"Guides": guides})
@@ -125,7 +128,13 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
-    env.filters.update(plain=markup.plain, markdown=markup.markdown, html=markup.html, slug=urls.control_slug)
+    env.filters.update(
+        plain=markup.plain,
+        markdown=markup.markdown,
+        markdown_inline=markup.markdown_inline,
+        html=markup.html,
+        slug=urls.control_slug,
+    )
     env.globals.update(entity_kind=entity_kind, entity_title=entity_title)
     return env
 
@@ -184,14 +193,16 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
 def render(kb: KnowledgeBase, templates: Path = TEMPLATES, producers: list[Producer] | None = None) -> Rendered:
     env = environment(templates)
     files: dict[str, str | bytes] = {}
+    navigable: list[Page] = []
     for producer in producers if producers is not None else PRODUCERS:
         for page in producer(kb):
             template = env.get_template(page.template)
             files[page.path] = template.render(kb=kb, **_page_helpers(kb, page.path), **page.context)
+            navigable.append(page)
     written = hand_written_pages(kb)
     files.update(written)
     assets = templates / "assets"
     for path in sorted(assets.rglob("*")) if assets.is_dir() else []:
         if path.is_file():
             files[f"assets/kb/{path.relative_to(assets).as_posix()}"] = path.read_bytes()
-    return Rendered(files=files, nav=nav(kb, written))
+    return Rendered(files=files, nav=nav(kb, written, navigable))
