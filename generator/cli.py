@@ -3,6 +3,7 @@ errors (each `path:line: message` on its own line), 2 on usage errors. No traceb
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from generator import catalogue
+from generator import catalogue, cli_authoring
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 
@@ -74,11 +75,14 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 
 @cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings (content due for review, placeholders) as errors.")
+@cli_authoring.today_option
 @click.pass_context
 @reports_problems
-def validate(ctx: click.Context) -> None:
+def validate(ctx: click.Context, strict: bool, today: dt.datetime | None) -> None:
     """Check all content; list every problem as path:line: message."""
     kb = load(ctx)
+    cli_authoring.report_warnings(kb, today, strict)
     click.echo(f"ok: {catalogue.summary(kb)}")
 
 
@@ -130,6 +134,10 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     for row in rows:
         name = f"{row['framework']} {row['id']}" if "framework" in row else row["id"]
         click.echo(f"{row['kind']:<11} {name:<40} {row['title']}  {row['url']}")
+
+
+cli.add_command(cli_authoring.new)
+cli.add_command(cli_authoring.schema)
 
 
 def main() -> None:
