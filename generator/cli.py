@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from generator import catalogue, cli_authoring
+from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 
@@ -138,6 +139,7 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
 
 cli.add_command(cli_authoring.new)
 cli.add_command(cli_authoring.schema)
+cli.add_command(frameworks)
 
 
 def main() -> None:
