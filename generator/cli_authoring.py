@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,13 +13,18 @@ from generator import review, scaffold, schema as schemas
 from generator.errors import ContentError
 from generator.link import KnowledgeBase
 
-today_option = click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    envvar=review.TODAY_VARIABLE,
-    default=None,
-    help=f"Judge review dates as of this day, YYYY-MM-DD (default: ${review.TODAY_VARIABLE} or the system date).",
-)
+
+def _today_option(purpose: str) -> Any:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        envvar=review.TODAY_VARIABLE,
+        default=None,
+        help=f"{purpose}, YYYY-MM-DD (default: ${review.TODAY_VARIABLE} or the system date).",
+    )
+
+
+today_option = _today_option("Judge review dates as of this day")
 
 
 def _day(today: dt.datetime | None) -> dt.date:
@@ -38,12 +44,16 @@ def report_warnings(kb: KnowledgeBase, today: dt.datetime | None, strict: bool) 
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(list(scaffold.FOLDER_OF_KIND)))
+@click.argument("kind", metavar="KIND", type=click.Choice(list(scaffold.FOLDER_OF_KIND)))
 @click.argument("entity_id", metavar="ID")
-@today_option
+@_today_option("The date written as `reviewed` and on the first change note")
 @click.pass_context
 def new(ctx: click.Context, kind: str, entity_id: str, today: dt.datetime | None) -> None:
-    """Start a new KIND with id ID from a commented skeleton that validates as written."""
+    """Start a new KIND with id ID from a commented skeleton that validates as written.
+
+    KIND is one of: persona, playbook, checklist, term, faq, case-study, statistic, takeaway.
+    The file is content/<kind folder>/ID.yaml; replace each TODO placeholder in it.
+    """
     root: Path = ctx.obj["root"]
     try:
         path = scaffold.new_entity(root, kind, entity_id, _day(today))
