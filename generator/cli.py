@@ -16,6 +16,7 @@ import click
 
 from generator import catalogue
 from generator.audience import AUDIENCES, for_audience
+from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 
@@ -144,6 +145,7 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool, audience:
 from generator.cli_audience import pack  # noqa: E402 - it builds on this module
 
 cli.add_command(pack)
+cli.add_command(frameworks)
 
 
 def main() -> None:
