@@ -235,3 +235,11 @@ def test_a_pack_needs_a_client_persona(tree: Path) -> None:
     assert result.exit_code == 2
     assert "a client's name cannot contain" in result.stderr
     assert not (tree / "packs").exists()
+
+
+def test_pack_pdf_without_chromium_says_so_before_building(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tree))  # no chromium on this PATH
+    result = run_kb("pack", "--client", CLIENT, "--persona", "cautious", "--pdf", root=tree)
+    assert result.exit_code == 1
+    assert result.stderr == "error: PDF output needs Debian's chromium: apt-get install chromium\n"
+    assert not (tree / "packs").exists()
