@@ -87,11 +87,15 @@ class Entity(Node):
     review_every_days: int | None = Field(
         default=None, gt=0, description="Days between reviews; overrides the site's interval for this kind."
     )
+    internal_notes: list[Markdown] = Field(
+        default_factory=list, description="Staff-only notes (pricing, escalation, tooling); never in client builds."
+    )
 
 
 class Contact(Node):
     email: Text | None = None
     phone: Text | None = None
+    address: Text | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
 
 
@@ -145,6 +149,8 @@ class Step(Node):
     detail: Markdown | None = None
     evidence: Markdown | None = None
     controls: list[ControlRef] = Field(default_factory=list)
+    audience: Audience = "client"
+    internal_notes: list[Markdown] = Field(default_factory=list)
 
 
 class Playbook(Entity):
@@ -167,6 +173,7 @@ class ChecklistItem(Node):
     no_control_reason: Text | None = Field(
         default=None, description="Why the item cites no control (when it cites none)."
     )
+    audience: Audience = "client"
 
 
 class Checklist(Entity):

@@ -149,13 +149,12 @@ def whats_new_pages(kb: KnowledgeBase) -> Iterator[Page]:
 
 
 def review_queue_pages(kb: KnowledgeBase) -> Iterator[Page]:
+    """The review queue is for MSP staff: client builds (generator/audience.py) leave it out."""
     from generator.render import Page
 
+    if kb.audience == "client":
+        return
     on = today()
     due, soon = queue(kb, on)
     context = {"today": on, "due": due, "soon": soon, "look_ahead": LOOK_AHEAD_DAYS}
     yield Page(REVIEW_QUEUE_PATH, "review_queue.md.j2", context, nav_title="Review queue")
-
-
-#: The review queue is for MSP staff: a client build must leave it out.
-review_queue_pages.audience = "internal"  # type: ignore[attr-defined]

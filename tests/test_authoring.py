@@ -201,9 +201,17 @@ def test_review_queue_lists_what_is_due_oldest_first(sample: Path, monkeypatch: 
     ]
 
 
-def test_review_queue_is_internal() -> None:
-    assert review.review_queue_pages.audience == "internal"  # type: ignore[attr-defined]
-    assert getattr(review.whats_new_pages, "audience", "client") == "client"
+def test_review_queue_is_left_out_of_client_builds(sample: Path) -> None:
+    from generator.audience import for_audience
+
+    kb = load_knowledge_base(reviewed(sample))
+    assert [p.path for p in review.review_queue_pages(kb)] == ["review-queue.md"]
+    client = for_audience(kb, "client")
+    assert list(review.review_queue_pages(client)) == []
+    files = render(client).files
+    assert "review-queue.md" not in files
+    assert "whats-new.md" in files
+    assert "Security lead" not in str(files["playbooks/sort-out-access.md"])  # owners are internal
 
 
 def test_whats_new_lists_every_change_newest_first(sample: Path) -> None:
