@@ -143,8 +143,11 @@ WHATS_NEW_PATH = "whats-new.md"
 
 
 def whats_new_pages(kb: KnowledgeBase) -> Iterator[Page]:
+    """Every change note, newest first; a per-client pack (a one-off deliverable) has none."""
     from generator.render import Page
 
+    if kb.client is not None:
+        return
     yield Page(WHATS_NEW_PATH, "whats_new.md.j2", {"notes": change_notes(kb)}, nav_title="What's new")
 
 

@@ -212,6 +212,10 @@ def test_review_queue_is_left_out_of_client_builds(sample: Path) -> None:
     assert "review-queue.md" not in files
     assert "whats-new.md" in files
     assert "Security lead" not in str(files["playbooks/sort-out-access.md"])  # owners are internal
+    from generator.pack import pack
+
+    packed = render(pack(kb, "Acme Ltd", "starter")).files
+    assert "whats-new.md" not in packed and "review-queue.md" not in packed
 
 
 def test_whats_new_lists_every_change_newest_first(sample: Path) -> None:
