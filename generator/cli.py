@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from generator import catalogue
+from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 
@@ -144,6 +145,8 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
         name = f"{row['framework']} {row['id']}" if "framework" in row else row["id"]
         click.echo(f"{row['kind']:<11} {name:<40} {row['title']}  {row['url']}")
 
+
+cli.add_command(frameworks)
 
 from generator.cli_checklists import export_group, link_command  # noqa: E402 - they import cli
 
