@@ -44,10 +44,11 @@ def entries(kb: KnowledgeBase) -> list[dict[str, Any]]:
     base = kb.site.base_url
     out: list[dict[str, Any]] = []
 
-    def add(kind: str, entity_id: str, path: str, title: str, digest: str, **extra: Any) -> None:
+    def add(kind: str, entity_id: str, path: str, title: str, digest: str,
+            aliases: list[str] | None = None, **parent: str) -> None:
         url = urls.url_of(path)
-        out.append({"kind": kind, **extra, "id": entity_id, "path": url, "url": base + url,
-                    "title": title, "hash": digest})
+        entry = {"kind": kind, **parent, "id": entity_id, "path": url, "url": base + url, "title": title, "hash": digest}
+        out.append(entry | ({"aliases": aliases} if aliases else {}))
 
     for kind in (*PAGE_KINDS, *ANCHOR_KINDS):
         for entity in kb.entities(kind).values():

@@ -94,7 +94,7 @@
     }
   })();
   var key = "kb-checklist:" + checklistId + ":" + (context.ticket || "");
-  var boxes = Array.prototype.slice.call(root.querySelectorAll("input[type=checkbox][data-item]"));
+  var boxes = Array.prototype.slice.call(document.querySelectorAll(".kb-checklist input[type=checkbox][data-item]"));
 
   function save() {
     if (!storage) return;
@@ -139,13 +139,12 @@
   function cssString(text) {
     return '"' + String(text).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\r\n\f]/g, " ") + '"';
   }
-  var title = root.getAttribute("data-kb-title") + " · version " + root.getAttribute("data-kb-version");
-  var ticket = context.ticket ? "Ticket " + context.ticket + (context.client ? " · " + context.client : "") : "";
+  var title = root.getAttribute("data-kb-title") + " · version " + root.getAttribute("data-kb-version") +
+    (context.ticket ? " · ticket " + context.ticket : "");
   var style = document.createElement("style");
   style.textContent = "@media print { @page {" +
     " @top-left { content: " + cssString(title) + "; }" +
-    " @top-right { content: " + cssString(ticket) + "; }" +
-    " @bottom-left { content: " + cssString(linkTo("")) + "; }" +
-    ' @bottom-right { content: "Page " counter(page) " of " counter(pages); } } }';
+    ' @top-right { content: "Page " counter(page) " of " counter(pages); }' +
+    " @bottom-left { content: " + cssString(linkTo("")) + "; } } }";
   document.head.appendChild(style);
 })();
