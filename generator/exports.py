@@ -63,7 +63,8 @@ def _revised(checklist: Checklist) -> str | None:
 
 
 def as_markdown(kb: KnowledgeBase, checklist: Checklist, context: TicketContext) -> str:
-    lines = [f"**{_md(checklist.title)}** (version {_md(checklist.version)})", "", link(kb, checklist, None, context)]
+    # An autolink, so characters of a client name in the query string stay literal
+    lines = [f"**{_md(checklist.title)}** (version {_md(checklist.version)})", "", f"<{link(kb, checklist, None, context)}>"]
     if context.fields():
         lines += ["", " · ".join(f"{_LABELS[name]}: {_md(value)}" for name, value in context.fields())]
     lines.append("")
@@ -86,7 +87,7 @@ def as_text(kb: KnowledgeBase, checklist: Checklist, context: TicketContext) -> 
 
 def as_csv(kb: KnowledgeBase, checklist: Checklist, context: TicketContext) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for item in checklist.items:
         writer.writerow([checklist.id, item.id, item.text, "true" if item.required else "false", item.evidence or ""])
@@ -135,6 +136,4 @@ def write_site_files(kb: KnowledgeBase, site: Path) -> None:
         folder = site / urls.url_of(urls.doc_path("checklist", checklist.id))
         folder.mkdir(parents=True, exist_ok=True)
         for fmt in FORMATS:
-            # newline="" keeps the CSV's CRLF line ends as written
-            with open(folder / f"{checklist.id}.{fmt}", "w", encoding="utf-8", newline="") as handle:
-                handle.write(export(kb, checklist, fmt))
+            (folder / f"{checklist.id}.{fmt}").write_text(export(kb, checklist, fmt), encoding="utf-8")
