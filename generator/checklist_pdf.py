@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from generator import urls
 from generator.link import KnowledgeBase
@@ -47,12 +48,33 @@ def _served(folder: Path) -> Iterator[str]:
 def write_pdfs(kb: KnowledgeBase, site: Path) -> list[Path]:
     """Print every checklist page of the built site to a PDF beside it."""
     try:
-        from playwright.sync_api import Error, sync_playwright
+        import playwright.sync_api  # noqa: F401 - only checking it is installed
     except ImportError:
         raise PdfFailed("--pdf needs Playwright for Python: pip install 'msp-ai-readiness-kb[pdf]'") from None
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         raise PdfFailed("--pdf needs Debian's chromium: apt-get install chromium")
+    # Playwright's sync API refuses to run inside an asyncio loop (a caller's, or another
+    # Playwright's), so print from a thread of our own.
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["written"] = _print(kb, site, executable)
+        except BaseException as error:  # handed back to the calling thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="kb-pdf")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["written"]
+
+
+def _print(kb: KnowledgeBase, site: Path, executable: str) -> list[Path]:
+    from playwright.sync_api import Error, sync_playwright
+
     written = []
     try:
         with _served(site) as base, sync_playwright() as playwright:
