@@ -22,7 +22,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 CONTEXT = "?ticket=T-12345&client=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&tech=J.%20Smith"
 #: Text of Material's chrome that must never reach a printed checklist.
 CHROME = ["Skip to content", "Search", "Table of contents", "Back to top", "Glossary", "Personas",
-          "Initializing search", "Copy link", "Reset ticks", "Export:", "Made with"]
+          "Initializing search", "Copy link", "copy link", "Reset ticks", "Export:", "Made with"]
 
 
 @pytest.fixture(scope="module")
