@@ -21,7 +21,9 @@ BASE = "https://kb.sample-msp.example/"
 
 def renamed(root: Path) -> None:
     """The sample, after an author renamed a checklist, one of its items and a persona."""
-    edit(root / "content/checklists/access-baseline.yaml", "id: access-baseline", "id: identity-baseline\naliases: [access-baseline]")
+    edit(root / "content/checklists/access-baseline.yaml", "id: access-baseline",
+         "id: identity-baseline\naliases: [access-baseline]\n"
+         "changes:\n  - {date: 2026-12-01, note: Renamed; MFA now covers *every* sign-in.}")
     edit(root / "content/checklists/access-baseline.yaml", "  - id: mfa-enforced", "  - id: mfa-everywhere\n    aliases: [mfa-enforced]")
     edit(root / "content/playbooks/sort-out-access.yaml", "checklists: [access-baseline]", "checklists: [identity-baseline]")
     edit(root / "content/personas/starter.yaml", "id: starter", "id: beginner\naliases: [starter]")
@@ -246,3 +248,25 @@ def test_checklist_page_markup(sites: dict[str, Path]) -> None:
     assert "Version 1.2" in html
     assert '<script src="../../assets/kb/checklist.js"></script>' in html
     assert 'href="../../assets/kb/checklist.css"' in html
+
+
+def test_page_shows_version_revision_and_what_changed(sites: dict[str, Path]) -> None:
+    html = (sites["after"] / "site/checklists/identity-baseline/index.html").read_text(encoding="utf-8")
+    assert ('<p class="kb-checklist-meta">Version 1.2 · revised 2026-12-01 · id <code>identity-baseline</code>'
+            ' · <a href="#kb-history">what changed</a></p>') in html
+    assert "<li><strong>2026-12-01</strong>: Renamed; MFA now covers <em>every</em> sign-in.</li>" in html
+
+
+def test_build_pdf_without_chromium_fails_and_keeps_the_site(sample: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import tree_digest
+
+    assert run_kb("build", root=sample).exit_code == 0
+    before = tree_digest(sample / "site")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
+    result = run_kb("build", "--pdf", root=sample)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(f"build failed: --pdf needs Debian's chromium: apt-get install chromium "
+                                  f"(the previous {sample / 'site'} is unchanged)\n")
+    assert tree_digest(sample / "site") == before
+    assert [p.name for p in sample.iterdir() if p.name.startswith(".site")] == []
