@@ -157,6 +157,7 @@ def violations(page: Any, context: str) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
 
 
+@pytest.mark.browser
 def test_coverage_and_control_pages_pass_axe(browser: Any, bundled_url: str) -> None:
     page = browser.new_page()
     try:
