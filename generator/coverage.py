@@ -214,7 +214,10 @@ def _title(cite: Citation) -> str:
 
 
 def coverage_pages(kb: KnowledgeBase) -> list[Any]:
-    """The producer of coverage/index.md: one matrix and gap list per framework."""
+    """The producer of coverage/index.md: one matrix and gap list per framework. A per-client
+    pack (one persona's guidance) has no coverage page: the matrix is the MSP's planning view."""
+    if kb.client or not kb.frameworks:
+        return []
     from generator import urls
     from generator.render import Page  # render imports this module to register the producer
 
