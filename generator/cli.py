@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from generator import catalogue, cli_authoring
+from generator import catalogue, cli_authoring, cli_coverage
 from generator.audience import AUDIENCES, for_audience
 from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
@@ -165,6 +165,7 @@ cli.add_command(pack)
 cli.add_command(cli_authoring.new)
 cli.add_command(cli_authoring.schema)
 cli.add_command(frameworks)
+cli.add_command(cli_coverage.coverage_command)
 
 from generator.cli_checklists import export_group, link_command  # noqa: E402 - they import cli
 
