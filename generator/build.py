@@ -9,6 +9,8 @@ so bad content never leaves a half-built or deleted site.
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import os
 import shutil
 import tempfile
@@ -25,6 +27,7 @@ from mkdocs.plugins import event_priority
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 from generator.render import TEMPLATES, render
+from generator.urls import doc_path, url_of
 
 #: The generator's own MkDocs configuration, used for any knowledge base root.
 DEFAULT_CONFIG = TEMPLATES.parent / "mkdocs.yml"
@@ -80,6 +83,30 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         except ContentError as error:
             raise PluginError(f"the knowledge base has problems:\n{error}") from None
     return prepare(config, kb)
+
+
+@event_priority(-100)  # after Material's search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    """Give every checklist item its own search entry, titled with the item's text.
+
+    Search splits pages at headings only, so an item's words would otherwise count for one long
+    checklist page, which ranks below the shorter control pages that quote the item. A
+    technician who types an item's words wants the item.
+    """
+    kb = config.get(KB_CONFIG_KEY)
+    index_file = Path(config["site_dir"]) / "search" / "search_index.json"
+    if kb is None or not index_file.is_file():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    for checklist in kb.checklists.values():
+        page = url_of(doc_path("checklist", checklist.id))
+        for item in checklist.items:
+            index["docs"].append({
+                "location": f"{page}#{item.id}",
+                "title": html.escape(item.text),
+                "text": html.escape(item.evidence or ""),
+            })
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
