@@ -57,17 +57,27 @@ def _root(config: MkDocsConfig) -> Path:
     return Path(os.environ.get(ROOT_VARIABLE) or Path(config.config_file_path).parent).resolve()
 
 
+def _escaped_nav(nav: Any) -> Any:
+    """Nav titles come from YAML, and MkDocs' theme templates insert them unescaped."""
+    if isinstance(nav, list):
+        return [_escaped_nav(entry) for entry in nav]
+    if isinstance(nav, dict):
+        return {html.escape(" ".join(str(title).split())): _escaped_nav(value) for title, value in nav.items()}
+    return nav
+
+
 def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
     """Render the knowledge base into the docs folder and point MkDocs at it."""
     rendered = render(kb)
     docs = kb.root / "build" / "docs"
     write_files(rendered.files, docs)
     config["docs_dir"] = str(docs)
-    config["nav"] = rendered.nav
-    config["site_name"] = kb.site.title
+    config["nav"] = _escaped_nav(rendered.nav)
+    # MkDocs' theme templates insert these without escaping (they allow HTML): escape them.
+    config["site_name"] = html.escape(kb.site.title)
     config["site_url"] = config["site_url"] or kb.site.base_url
-    config["site_description"] = kb.site.description
-    config["copyright"] = kb.site.branding.footer or f"© {kb.site.organisation}"
+    config["site_description"] = html.escape(kb.site.description) if kb.site.description else None
+    config["copyright"] = html.escape(kb.site.branding.footer or f"© {kb.site.organisation}")
     config["extra_css"] = [*config["extra_css"], "assets/kb/kb.css"]
     config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js"]
     config[KB_CONFIG_KEY] = kb
