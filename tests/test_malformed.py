@@ -80,6 +80,11 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         write("content/terms/latin1.yaml", b"id: cafe\nterm: caf\xe9\ndefinition: x\n"),
         ["content/terms/latin1.yaml:2: file is not UTF-8 text (byte 0xe9)"],
     ),
+    "control character": (
+        write("content/terms/bell.yaml", b"id: bell\nterm: ding\x07\ndefinition: x\n"),
+        ["content/terms/bell.yaml:2: character U+0007 is not allowed in YAML text "
+         "(control characters other than tab and newline cannot appear)"],
+    ),
     "50 MB file": (
         huge,
         ["content/terms/huge.yaml:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes"],
