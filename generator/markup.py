@@ -18,7 +18,9 @@ import re
 
 from markupsafe import Markup, escape
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#!+\-.])")
+# Braces are backslash-escaped, not turned into entities, so headings keep them in the table
+# of contents; either way no attribute list can form.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#!+\-.{}])")
 # One or two backticks, not escaped or part of a longer run, around one line without backticks.
 _CODE_SPAN = re.compile(r"(?<![\\`])(`{1,2})(?!`)([^`\n]+?)(?<!`)\1(?!`)")
 # Every link or image target, whatever its text holds (Markdown allows nested brackets and
@@ -44,7 +46,8 @@ def _entities(text: str) -> str:
 def plain(value: object) -> Markup:
     """Text shown literally inside Markdown: one line, nothing interpreted."""
     text = " ".join(str(value).split())
-    return Markup(_MD_SPECIAL.sub(r"\\\1", _entities(text)))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(_MD_SPECIAL.sub(r"\\\1", text))
 
 
 def safe_target(target: str) -> str:

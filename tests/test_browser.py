@@ -30,7 +30,8 @@ def search(page: Any, base: str, query: str) -> list[str]:
     """Type query into the search box (opened with the `/` key); the result pages, in order."""
     page.goto(base)
     page.keyboard.press("/")
-    page.keyboard.type(query)
+    assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.insert_text(query)  # one input event, so no results of a partial query show
     page.wait_for_selector(".md-search-result__item")
     hrefs = page.eval_on_selector_all(
         ".md-search-result__item > .md-search-result__link", "links => links.map(a => a.href)"
