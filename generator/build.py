@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 
-from generator import branding
+from generator import branding, exports, permalinks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 from generator.render import TEMPLATES, render
@@ -79,7 +79,7 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
     config["site_url"] = config["site_url"] or kb.site.base_url
     config["site_description"] = html.escape(kb.site.description) if kb.site.description else None
     config["copyright"] = html.escape(kb.site.branding.footer or f"© {kb.site.organisation}")
-    config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css"]
+    config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css", "assets/kb/checklist.css"]
     # White-label: Material's own palette, logo and favicon, and site_templates/overrides.
     config.theme["palette"] = {"primary": "custom", "accent": "custom"}
     for field in ("logo", "favicon"):
@@ -91,7 +91,7 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
         "client": kb.client,
         "audience": kb.audience,
     }
-    config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js"]
+    config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js", "assets/kb/checklist.js"]
     config[KB_CONFIG_KEY] = kb
     return config
 
@@ -109,15 +109,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-100)  # after Material's search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
+    """Files beside the pages: the permalink manifest, redirects of former ids, checklist exports;
+    and a search entry for every checklist item."""
+    kb = config[KB_CONFIG_KEY]
+    site = Path(config["site_dir"])
+    permalinks.write_site_files(kb, site)
+    exports.write_site_files(kb, site)
+    _index_checklist_items(kb, site / "search" / "search_index.json")
+
+
+def _index_checklist_items(kb: KnowledgeBase, index_file: Path) -> None:
     """Give every checklist item its own search entry, titled with the item's text.
 
     Search splits pages at headings only, so an item's words would otherwise count for one long
     checklist page, which ranks below the shorter control pages that quote the item. A
     technician who types an item's words wants the item.
     """
-    kb = config.get(KB_CONFIG_KEY)
-    index_file = Path(config["site_dir"]) / "search" / "search_index.json"
-    if kb is None or not index_file.is_file():
+    if not index_file.is_file():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
     for checklist in kb.checklists.values():
@@ -159,8 +167,9 @@ class BuildFailed(Exception):
     """MkDocs refused the rendered pages (strict mode warnings); it has logged why."""
 
 
-def build_site(kb: KnowledgeBase, out: Path) -> None:
-    """Build a validated knowledge base into out, atomically: out changes only on success."""
+def build_site(kb: KnowledgeBase, out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Build a validated knowledge base into out, atomically: out changes only on success.
+    finish, if given, adds to the built site (e.g. checklist PDFs) before it is swapped in."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
@@ -172,6 +181,8 @@ def build_site(kb: KnowledgeBase, out: Path) -> None:
                 mkdocs_build(config)
             except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
                 raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
+        if finish is not None:
+            finish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
