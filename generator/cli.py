@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from generator import catalogue
+from generator import catalogue, cli_coverage
 from generator.audience import AUDIENCES, for_audience
 from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
@@ -159,6 +159,7 @@ from generator.cli_audience import pack  # noqa: E402 - it builds on this module
 
 cli.add_command(pack)
 cli.add_command(frameworks)
+cli.add_command(cli_coverage.coverage_command)
 
 from generator.cli_checklists import export_group, link_command  # noqa: E402 - they import cli
 
