@@ -9,6 +9,8 @@ so bad content never leaves a half-built or deleted site.
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import os
 import shutil
 import tempfile
@@ -26,6 +28,7 @@ from generator import branding, exports, permalinks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 from generator.render import TEMPLATES, render
+from generator.urls import doc_path, url_of
 
 #: The generator's own MkDocs configuration, used for any knowledge base root.
 DEFAULT_CONFIG = TEMPLATES.parent / "mkdocs.yml"
@@ -55,17 +58,27 @@ def _root(config: MkDocsConfig) -> Path:
     return Path(os.environ.get(ROOT_VARIABLE) or Path(config.config_file_path).parent).resolve()
 
 
+def _escaped_nav(nav: Any) -> Any:
+    """Nav titles come from YAML, and MkDocs' theme templates insert them unescaped."""
+    if isinstance(nav, list):
+        return [_escaped_nav(entry) for entry in nav]
+    if isinstance(nav, dict):
+        return {html.escape(" ".join(str(title).split())): _escaped_nav(value) for title, value in nav.items()}
+    return nav
+
+
 def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
     """Render the knowledge base into the docs folder and point MkDocs at it."""
     rendered = render(kb)
     docs = kb.root / "build" / "docs"
     write_files(rendered.files, docs)
     config["docs_dir"] = str(docs)
-    config["nav"] = rendered.nav
-    config["site_name"] = kb.site.title
+    config["nav"] = _escaped_nav(rendered.nav)
+    # MkDocs' theme templates insert these without escaping (they allow HTML): escape them.
+    config["site_name"] = html.escape(kb.site.title)
     config["site_url"] = config["site_url"] or kb.site.base_url
-    config["site_description"] = kb.site.description
-    config["copyright"] = kb.site.branding.footer or f"© {kb.site.organisation}"
+    config["site_description"] = html.escape(kb.site.description) if kb.site.description else None
+    config["copyright"] = html.escape(kb.site.branding.footer or f"© {kb.site.organisation}")
     config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css", "assets/kb/checklist.css"]
     # White-label: Material's own palette, logo and favicon, and site_templates/overrides.
     config.theme["palette"] = {"primary": "custom", "accent": "custom"}
@@ -94,12 +107,36 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return prepare(config, kb)
 
 
+@event_priority(-100)  # after Material's search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
-    """Files beside the pages: the permalink manifest, redirects of former ids, checklist exports."""
+    """Files beside the pages: the permalink manifest, redirects of former ids, checklist exports;
+    and a search entry for every checklist item."""
     kb = config[KB_CONFIG_KEY]
     site = Path(config["site_dir"])
     permalinks.write_site_files(kb, site)
     exports.write_site_files(kb, site)
+    _index_checklist_items(kb, site / "search" / "search_index.json")
+
+
+def _index_checklist_items(kb: KnowledgeBase, index_file: Path) -> None:
+    """Give every checklist item its own search entry, titled with the item's text.
+
+    Search splits pages at headings only, so an item's words would otherwise count for one long
+    checklist page, which ranks below the shorter control pages that quote the item. A
+    technician who types an item's words wants the item.
+    """
+    if not index_file.is_file():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    for checklist in kb.checklists.values():
+        page = url_of(doc_path("checklist", checklist.id))
+        for item in checklist.items:
+            index["docs"].append({
+                "location": f"{page}#{item.id}",
+                "title": html.escape(item.text),
+                "text": html.escape(item.evidence or ""),
+            })
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -88,6 +88,10 @@ class Document:
 
 
 def _yaml_problem(rel: str, text: str, error: yaml.YAMLError) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML forbids; no mark, multi-line str()
+        line = text.count("\n", 0, error.position) + 1
+        return Problem(rel, line, f"character U+{error.character:04X} is not allowed in YAML text "
+                                  "(control characters other than tab and newline cannot appear)")
     mark = getattr(error, "problem_mark", None)
     line = mark.line + 1 if mark else 1
     problem = getattr(error, "problem", None) or str(error)

@@ -10,6 +10,8 @@ order and joined into one file. Needs the `pdf` extra (playwright, pypdf).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import html
 import io
 import shutil
@@ -50,6 +52,14 @@ def unavailable() -> str | None:
     return None
 
 
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def print_pdf(url_or_file: str | Path | Sequence[str | Path], out_path: Path, footer: str | None = None) -> Path:
     """Print one page, or several in order, into out_path; footer (plain text) goes at the
     foot of every sheet."""
@@ -74,6 +84,11 @@ def print_pdf(url_or_file: str | Path | Sequence[str | Path], out_path: Path, fo
             ),
         }
     writer = PdfWriter()
+    if _loop_running():
+        # Playwright's sync API refuses to start inside a thread whose asyncio loop runs (as
+        # when a caller, such as the test suite, already drives a browser): use a fresh thread.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(print_pdf, url_or_file, out_path, footer).result()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:

@@ -46,4 +46,5 @@ def persona_card(kb: KnowledgeBase, page: str, persona_id: str) -> str:
     item = _get(kb, "persona", persona_id, page)
     target = urls.relative(urls.doc_path("persona", persona_id), page)
     summary = markup.markdown(item.summary).replace("\n", "\n    ")
-    return f'!!! abstract "{markup.html(item.name)}"\n\n    {summary}\n\n    [Open the {markup.plain(item.name)} guidance]({target})\n'
+    title = markup.plain(item.name).replace('"', "&quot;")  # the title is Markdown: plain, not html
+    return f'!!! abstract "{title}"\n\n    {summary}\n\n    [Open the {markup.plain(item.name)} guidance]({target})\n'

@@ -1,0 +1,148 @@
+"""Hostile content: tests/fixtures/hostile/ is the sample tree with a payload appended to every
+text field (see tests/fixtures/make_hostile.py): script and img tags, javascript: and data:
+links, remote images, template code, Markdown that tries to close our HTML, attribute lists.
+The site builds, shows the payload as text, runs none of it in Chromium, fetches nothing from
+another host, and its search index holds the text, not markup."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import markdown as python_markdown
+import pytest
+
+from generator import markup
+from tests.conftest import FIXTURES, run_kb, serve
+from tests.htmlcheck import html_errors
+from tests.linkcheck import broken_links
+
+MARKDOWN_EXTENSIONS = ["toc", "attr_list", "md_in_html", "tables", "def_list", "admonition",
+                       "pymdownx.details", "pymdownx.superfences"]
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile") / "kb"
+    shutil.copytree(FIXTURES / "hostile", root)
+    result = run_kb("build", root=root)
+    assert result.exit_code == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    with serve(hostile_site) as url:
+        yield url
+
+
+def pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def test_corpus_covers_every_entity_kind() -> None:
+    text = "\n".join(p.read_text() for p in (FIXTURES / "hostile").rglob("*.yaml"))
+    folders = {p.parent.name for p in (FIXTURES / "sample/content").rglob("*.yaml")}
+    assert folders <= {p.parent.name for p in (FIXTURES / "hostile/content").rglob("*.yaml")}
+    assert text.count("alert(1)") >= 60
+
+
+@pytest.mark.browser
+def test_no_payload_runs_in_chromium(browser: Any, hostile_site: Path, hostile_url: str) -> None:
+    """Every page: no dialog, no JS error, no script or event handler from content, no
+    javascript:/data: link, and no request to another host."""
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(hostile_url):
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    for rel in pages(hostile_site):
+        page.goto(hostile_url + rel)
+        found = page.evaluate("""() => ({
+            handlers: [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
+                .filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name)),
+            scripts: [...document.scripts].filter(s => /alert/.test(s.src + s.textContent)).length,
+            frames: document.querySelectorAll('iframe, object, embed').length,
+            links: [...document.querySelectorAll('[href], [src]')].map(e => e.getAttribute('href') || e.getAttribute('src'))
+                .filter(u => /^\\s*(javascript|data|vbscript):/i.test(u)),
+            shown: document.querySelector('article').innerText,
+        })""")
+        assert (found["handlers"], found["scripts"], found["frames"], found["links"]) == ([], 0, 0, []), rel
+        if "alert(1)" in found["shown"]:  # the payload is on the page, as text
+            assert "<script>alert(1)</script>" in found["shown"], rel
+            assert "{{ 7*7 }}" in found["shown"] and "{% raw %}" in found["shown"], rel
+    context.close()
+    assert (dialogs, errors, foreign) == ([], [], [])
+
+
+def test_payload_is_shown_as_text_on_entity_pages(hostile_site: Path) -> None:
+    html = (hostile_site / "personas/starter/index.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html and "onerror=alert(1)>" not in html and "</title><" not in html
+    assert "{{ 7*7 }}" in html.replace("&#123;", "{").replace("&#125;", "}") and ">49<" not in html
+    assert "<em>kept emphasis</em>" in html  # Markdown fields keep their Markdown
+    assert '<a href="https://evil.example/pixel.png">pixel</a>' in html  # a remote image is a link
+    assert "<img" not in html.split('<article')[1].split("</article>")[0]
+
+
+def test_search_index_holds_text_not_markup(hostile_site: Path) -> None:
+    index = json.loads((hostile_site / "search/search_index.json").read_text())
+    text = " ".join(doc["title"] + " " + doc["text"] for doc in index["docs"])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    for markup_from_content in ("<script", "<img", "<iframe", "</title", "javascript:alert(8)>"):
+        assert markup_from_content not in text
+
+
+def test_hostile_site_is_valid_html_with_no_broken_links(hostile_site: Path) -> None:
+    ours, _ = html_errors(hostile_site)
+    assert [str(e) for e in ours] == []
+    assert [str(b) for b in broken_links(hostile_site)] == []
+
+
+def render(field: str) -> str:
+    return python_markdown.markdown(str(markup.markdown(field)), extensions=MARKDOWN_EXTENSIONS)
+
+
+@pytest.mark.parametrize(
+    ("field", "shown"),
+    [
+        # An escaped backtick opens no code span, so what follows must be escaped like prose.
+        ("\\`<img src=x onerror=alert(1)>\\`", "<p>`&lt;img src=x onerror=alert(1)&gt;`</p>"),
+        # A code span cannot cross a blank line: the HTML between is prose.
+        ("`a\n\n<script>alert(1)</script>\n\nb`", "<p>`a</p>\n<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>b`</p>"),
+        # Link text may hold brackets and line breaks; the target is still checked.
+        ("[a [b] c](javascript:alert(1))", "<p>[a [b] c](javascript:alert(1))</p>"),
+        ("[a\nb](javascript:alert(1))", "<p>[a\nb](javascript:alert(1))</p>"),
+        ("[a](<javascript:alert(1)>)", "<p>[a](&lt;javascript:alert(1)&gt;)</p>"),
+        ("[a](data:text/html,x)", "<p>[a](data:text/html,x)</p>"),
+        ("[a][r]\n\n[r]:\n  javascript:alert(1)", "<p>[a][r]</p>\n<p>[r]:\n  javascript:alert(1)</p>"),
+        ("![p](https://evil.example/p.png)", '<p><a href="https://evil.example/p.png">p</a></p>'),
+        ("![p](/\\evil.example/p.png)", '<p><a href="/\\evil.example/p.png">p</a></p>'),
+        ("![p](../assets/p.png)", '<p><img alt="p" src="../assets/p.png" /></p>'),
+        ("```{ onclick=alert(1) }\nx\n```", "<p><code>&amp;#123; onclick=alert(1) &amp;#125;\nx</code></p>"),
+        ("Text\n{: onclick=\"alert(1)\" }", "<p>Text\n&#123;: onclick=\"alert(1)\" &#125;</p>"),
+        ("`<b>code</b>` and [ok](https://example.com/)", '<p><code>&lt;b&gt;code&lt;/b&gt;</code> and <a href="https://example.com/">ok</a></p>'),
+    ],
+)
+def test_markdown_fields_cannot_smuggle_html(field: str, shown: str) -> None:
+    assert render(field) == shown
+
+
+def test_html_filter_escapes_braces() -> None:
+    assert str(markup.html('<b>{: onclick="x" } {{ 7*7 }}</b>')) == (
+        "&lt;b&gt;&#123;: onclick=&#34;x&#34; &#125; &#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;"
+    )

@@ -1,0 +1,135 @@
+"""Malformed content, end to end through `kb build` over an already built site: one clear
+`path:line: message` line per problem, exit 1, no traceback, and the previous site/ stays
+byte-for-byte as it was (no staging folder left behind either)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.model import Playbook
+from tests.conftest import FIXTURES, edit, run_kb, tree_digest
+
+Mutation = Callable[[Path], None]
+
+
+def append(rel: str, text: str) -> Mutation:
+    def mutate(root: Path) -> None:
+        with (root / rel).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    return mutate
+
+
+def replace(rel: str, old: str, new: str) -> Mutation:
+    return lambda root: edit(root / rel, old, new)
+
+
+def write(rel: str, data: bytes) -> Mutation:
+    return lambda root: (root / rel).write_bytes(data)
+
+
+def huge(root: Path) -> None:
+    with (root / "content/terms/huge.yaml").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing them
+
+
+def symlink_loop(root: Path) -> None:
+    os.symlink(root / "content", root / "content/terms/loop")
+
+
+CYCLE = "next:\n  persona: starter\n  when: [Things fall apart.]\n"
+
+CASES: dict[str, tuple[Mutation, list[str]]] = {
+    "yaml syntax error": (
+        replace("content/terms/terms.yaml", "related: [service-account]", "related: [service-account"),
+        ["content/terms/terms.yaml:5: YAML syntax error at column 5: did not find expected ',' or ']' "
+         "(while parsing a flow sequence)"],
+    ),
+    "tab indent": (
+        replace("content/personas/starter.yaml", "signals:\n  - Files", "signals:\n\t- Files"),
+        ["content/personas/starter.yaml:5: a tab character is used for indentation (indent with spaces)"],
+    ),
+    "duplicate key": (
+        append("content/personas/starter.yaml", "name: Again\n"),
+        ["content/personas/starter.yaml:24: duplicate key 'name' (first defined on line 2)"],
+    ),
+    "wrong type": (
+        replace("content/checklists/access-baseline.yaml", "required: false", "required: sometimes"),
+        ["content/checklists/access-baseline.yaml:15: items[1].required: input should be a valid boolean, "
+         "unable to interpret input (got 'sometimes')"],
+    ),
+    "missing required field": (
+        replace("content/personas/advanced.yaml", "name: Advanced\n", ""),
+        ["content/personas/advanced.yaml:1: missing required field 'name'"],
+    ),
+    "unknown key": (
+        replace("content/playbooks/sort-out-access.yaml", "effort: 2 days", "efort: 2 days"),
+        ["content/playbooks/sort-out-access.yaml:22: unknown field 'efort' "
+         f"(allowed: {', '.join(sorted(Playbook.model_fields))}; did you mean 'effort'?)"],
+    ),
+    "empty file": (
+        write("content/terms/empty.yaml", b""),
+        ["content/terms/empty.yaml:1: file is empty (expected a mapping or a list)"],
+    ),
+    "not utf-8": (
+        write("content/terms/latin1.yaml", b"id: cafe\nterm: caf\xe9\ndefinition: x\n"),
+        ["content/terms/latin1.yaml:2: file is not UTF-8 text (byte 0xe9)"],
+    ),
+    "control character": (
+        write("content/terms/bell.yaml", b"id: bell\nterm: ding\x07\ndefinition: x\n"),
+        ["content/terms/bell.yaml:2: character U+0007 is not allowed in YAML text "
+         "(control characters other than tab and newline cannot appear)"],
+    ),
+    "50 MB file": (
+        huge,
+        ["content/terms/huge.yaml:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes"],
+    ),
+    "symlink loop": (
+        symlink_loop,
+        ["content/terms/loop:1: symlink loop: this folder is already read"],
+    ),
+    "persona progression cycle": (
+        append("content/personas/advanced.yaml", CYCLE),
+        ["content/personas/advanced.yaml:1: persona progression cycles: advanced -> starter -> advanced",
+         "content/personas/starter.yaml:1: persona progression cycles: starter -> advanced -> starter"],
+    ),
+    "same id in two files": (
+        write("content/takeaways/again.yaml", b"id: foundations-first\ntitle: Again\ntext: Twice.\n"),
+        ["content/takeaways/first.yaml:1: duplicate takeaway id 'foundations-first' "
+         "(first defined at content/takeaways/again.yaml:1)"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample tree with its site built once; each case works on a copy of both."""
+    root = tmp_path_factory.mktemp("malformed") / "kb"
+    shutil.copytree(FIXTURES / "sample", root)
+    result = run_kb("build", root=root)
+    assert result.exit_code == 0, result.stderr
+    return root
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_malformed_content_fails_cleanly_and_keeps_the_site(case: str, built_sample: Path, tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(built_sample, root, symlinks=True)
+    before = tree_digest(root / "site")
+    mutate, expected = CASES[case]
+    mutate(root)
+    started = time.perf_counter()
+    result = run_kb("build", root=root)
+    elapsed = time.perf_counter() - started
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [*expected, f"{len(expected)} problem(s) found."]
+    assert "Traceback" not in result.stderr
+    assert tree_digest(root / "site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["build", "content", "frameworks", "site"]
+    if case == "50 MB file":
+        assert elapsed < 2.0  # refused by its size, never read
