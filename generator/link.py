@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import assessment
 from generator.entities import Entities, build_entities
 from generator.errors import ContentError, Problem
 from generator.load import load_tree
@@ -254,6 +255,7 @@ class _Linker:
         for crosswalk in kb.crosswalks:
             self.link_crosswalk(kb, crosswalk)
         index_term_usage(kb)
+        self.problems.extend(assessment.check(kb))
         if self.problems:
             raise ContentError(self.problems)
         return kb
