@@ -290,15 +290,22 @@ def _decide(rules: list[dict[str, Any]], level_of: Mapping[str, str], levels: li
     return (persona, fired) if persona is not None else None
 
 
+def maxima(data: Mapping[str, Any]) -> dict[str, int]:
+    """The most points each dimension can get: per question, the best option for it."""
+    out = {d["id"]: 0 for d in data["dimensions"]}
+    for question in data["questions"]:
+        for dim in out:
+            out[dim] += max(option["scores"].get(dim, 0) for option in question["options"])
+    return out
+
+
 def evaluate(data: Mapping[str, Any], answers: Mapping[str, str]) -> dict[str, Any]:
     """Score complete, valid answers (see answer_problems) against the assessment data."""
     dims = [d["id"] for d in data["dimensions"]]
     levels = [lv["id"] for lv in data["levels"]]
     points = dict.fromkeys(dims, 0)
-    maximum = dict.fromkeys(dims, 0)
+    maximum = maxima(data)
     for question in data["questions"]:
-        for dim in dims:
-            maximum[dim] += max(option["scores"].get(dim, 0) for option in question["options"])
         chosen = next(o for o in question["options"] if o["id"] == answers[question["id"]])
         for dim, value in chosen["scores"].items():
             points[dim] += value

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from generator import markup, urls
+from generator import assessment_pages, markup, urls
 from generator.link import ControlNode, KnowledgeBase
 from generator.model import CONTENT_KINDS, Entity, Framework
 
@@ -68,7 +68,7 @@ def core_pages(kb: KnowledgeBase) -> Iterator[Page]:
 
 
 #: Every producer of pages, in nav order. Features register theirs here explicitly.
-PRODUCERS: list[Producer] = [core_pages]
+PRODUCERS: list[Producer] = [core_pages, assessment_pages.assessment_pages]
 
 
 def hand_written_pages(kb: KnowledgeBase) -> dict[str, str]:
