@@ -135,6 +135,10 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
 
 cli.add_command(frameworks)
 
+from generator.cli_assessment import assess  # noqa: E402 - it uses reports_problems and load above
+
+cli.add_command(assess)
+
 
 def main() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner
