@@ -152,11 +152,12 @@ def test_result_is_the_same_on_screen_in_print_from_the_link_and_in_kb_assess(
         assert on_screen["links"] == [p["url"].replace("https://kb.example-msp.com/", "../") for p in cli["playbooks"]]
         assert on_screen["scores"][0] == "Data centralisation\t4 of 9\t44%\tPartial"
         assert on_screen["weakest"] == "Data centralisation (44%, Partial)"
+        assert tab.is_hidden("#kb-assessment-error")
         link = tab.input_value("#kb-result-link")
         assert link == bundled_url + "assessment/" + cli["url"].removeprefix("https://kb.example-msp.com/assessment/")
 
         tab.emulate_media(media="print")
-        assert tab.is_hidden(".kb-assessment-questions")
+        assert tab.is_hidden(".kb-assessment-questions") and tab.is_hidden("#kb-assessment-error")
         assert tab.is_visible("#kb-result-reasons") and tab.is_visible("#kb-result-answers")
         assert tab.inner_text("#kb-result-url") == link
         assert shown(tab) == on_screen
