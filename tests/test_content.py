@@ -91,5 +91,6 @@ def test_no_sentence_of_the_article_is_copied(article: str) -> None:
 def test_copy_check_catches_a_copied_sentence(article: str) -> None:
     planted = "definition: Shadow AI emerges when eager users adopt tools faster than governance can define it."
     assert copied_runs({"x.yaml": planted}, article) == [
-        "x.yaml: shadow ai emerges when eager users adopt tools faster than governance can define",
+        "x.yaml: shadow ai emerges when eager users adopt tools faster than governance can",
+        "x.yaml: ai emerges when eager users adopt tools faster than governance can define",
     ]
