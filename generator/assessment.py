@@ -132,15 +132,16 @@ class _Checker:
         dims = self.unique("dimension", a.dimensions)
         self.unique("question", a.questions)
         self.unique("rule", a.rules)
+        previous: int | None = None
         for i, level in enumerate(a.levels):
-            last = i == len(a.levels) - 1
-            if last and level.below is not None:
-                self.problem(level, f"level '{level.id}' is the highest, so it takes every score left: remove 'below'", "below")
-            elif not last and level.below is None:
+            if i == len(a.levels) - 1:
+                if level.below is not None:
+                    self.problem(level, f"level '{level.id}' is the highest, so it takes every score left: remove 'below'", "below")
+            elif level.below is None:
                 self.problem(level, f"level '{level.id}' needs 'below' (the percent it stays under); only the last level has none")
-            elif i and not last and a.levels[i - 1].below is not None and level.below is not None \
-                    and level.below <= a.levels[i - 1].below:  # type: ignore[operator]
-                self.problem(level, f"level '{level.id}': 'below' must be greater than {a.levels[i - 1].below} (levels go from lowest to highest)", "below")
+            elif previous is not None and level.below <= previous:
+                self.problem(level, f"level '{level.id}': 'below' must be greater than {previous} (levels go from lowest to highest)", "below")
+            previous = level.below if level.below is not None else previous
         scored: set[str] = set()
         for question in a.questions:
             self.known(question, "dimension", question.dimension, dims, "dimension")
