@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 
+from generator import branding
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 from generator.render import TEMPLATES, render
@@ -65,7 +66,18 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
     config["site_url"] = config["site_url"] or kb.site.base_url
     config["site_description"] = kb.site.description
     config["copyright"] = kb.site.branding.footer or f"© {kb.site.organisation}"
-    config["extra_css"] = [*config["extra_css"], "assets/kb/kb.css"]
+    config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css"]
+    # White-label: Material's own palette, logo and favicon, and site_templates/overrides.
+    config.theme["palette"] = {"primary": "custom", "accent": "custom"}
+    for field in ("logo", "favicon"):
+        if (path := branding.asset_path(kb, field)) is not None:
+            config.theme[field] = path
+    config["extra"]["kb_brand"] = {
+        "organisation": kb.site.organisation,
+        "contact": kb.site.contact.model_dump(exclude_none=True),
+        "client": kb.client,
+        "audience": kb.audience,
+    }
     config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js"]
     config[KB_CONFIG_KEY] = kb
     return config

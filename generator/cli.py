@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from generator import catalogue
+from generator.audience import AUDIENCES, for_audience
 from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
@@ -60,6 +61,12 @@ def load(ctx: click.Context) -> KnowledgeBase:
     return load_knowledge_base(ctx.obj["root"])
 
 
+audience_option = click.option(
+    "--audience", type=click.Choice(AUDIENCES), default="internal", show_default=True,
+    help="internal: everything, staff-only parts marked; client: nothing internal in any file.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
@@ -87,13 +94,14 @@ def validate(ctx: click.Context) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/ in the knowledge base folder).")
 @click.option("--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
+@audience_option
 @click.pass_context
 @reports_problems
-def build(ctx: click.Context, out: Path | None, verbose: bool) -> None:
+def build(ctx: click.Context, out: Path | None, verbose: bool, audience: str) -> None:
     """Validate, render and build the site. The old output stays untouched on any error."""
     from generator import build as site
 
-    kb = load(ctx)
+    kb = for_audience(load(ctx), audience)
     target = out or ctx.obj["root"] / "site"
     show_mkdocs_log(verbose)
     try:
@@ -120,11 +128,12 @@ def serve(ctx: click.Context, address: str) -> None:
 @cli.command(name="list")
 @click.argument("kind", required=False, type=click.Choice(catalogue.KINDS))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable, documented format).")
+@audience_option
 @click.pass_context
 @reports_problems
-def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+def list_entities(ctx: click.Context, kind: str | None, as_json: bool, audience: str) -> None:
     """List entities (all, or one KIND) with their id, title and URL."""
-    rows = catalogue.rows(load(ctx), kind)
+    rows = catalogue.rows(for_audience(load(ctx), audience), kind)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -133,6 +142,9 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
         click.echo(f"{row['kind']:<11} {name:<40} {row['title']}  {row['url']}")
 
 
+from generator.cli_audience import pack  # noqa: E402 - it builds on this module
+
+cli.add_command(pack)
 cli.add_command(frameworks)
 
 from generator.cli_assessment import assess  # noqa: E402 - it uses reports_problems and load above

@@ -104,6 +104,10 @@ class KnowledgeBase:
     playbooks_of_checklist: dict[str, list[Playbook]] = field(default_factory=lambda: defaultdict(list))
     term_usage: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     mapped: dict[tuple[str, str], list[CrosswalkLink]] = field(default_factory=lambda: defaultdict(list))
+    #: Who the pages are for: "internal" (everything, internal blocks marked) or "client"
+    #: (see generator/audience.py); a per-client pack also names the client.
+    audience: str = "internal"
+    client: str | None = None
 
     def entities(self, kind: str) -> dict[str, Any]:
         return {
@@ -255,6 +259,9 @@ class _Linker:
         for crosswalk in kb.crosswalks:
             self.link_crosswalk(kb, crosswalk)
         index_term_usage(kb)
+        from generator import audience, branding  # they build on this module
+
+        self.problems += audience.reference_problems(kb) + branding.problems(kb)
         self.problems.extend(assessment.check(kb))
         if self.problems:
             raise ContentError(self.problems)

@@ -83,11 +83,15 @@ class Entity(Node):
     reviewed: dt.date | None = None
     aliases: list[Slug] = Field(default_factory=list, description="Former ids; they redirect here.")
     changes: list[Change] = Field(default_factory=list)
+    internal_notes: list[Markdown] = Field(
+        default_factory=list, description="Staff-only notes (pricing, escalation, tooling); never in client builds."
+    )
 
 
 class Contact(Node):
     email: Text | None = None
     phone: Text | None = None
+    address: Text | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
 
 
@@ -137,6 +141,8 @@ class Step(Node):
     detail: Markdown | None = None
     evidence: Markdown | None = None
     controls: list[ControlRef] = Field(default_factory=list)
+    audience: Audience = "client"
+    internal_notes: list[Markdown] = Field(default_factory=list)
 
 
 class Playbook(Entity):
@@ -159,6 +165,7 @@ class ChecklistItem(Node):
     no_control_reason: Text | None = Field(
         default=None, description="Why the item cites no control (when it cites none)."
     )
+    audience: Audience = "client"
 
 
 class Checklist(Entity):
