@@ -156,6 +156,9 @@ class _Checker:
                 self.problem(dim, f"dimension '{dim.id}' is not scored by any answer option (it would always be 0 of 0)")
         for rule in a.rules:
             self.known(rule, "persona", rule.persona, list(self.personas), "persona")
+            if getattr(self.personas.get(rule.persona), "audience", "client") == "internal":
+                self.problem(rule, f"persona: '{rule.persona}' is internal, but the assessment is published "
+                             "in client builds too (make the persona audience: client)", "persona")
             for cond in rule.when:
                 self.condition(cond, dims, levels)
         if not self.problems:

@@ -143,6 +143,16 @@ def test_unknown_persona_dimension_and_level(with_assessment: Path) -> None:
     ]
 
 
+def test_rules_cannot_name_an_internal_persona(with_assessment: Path) -> None:
+    edit(with_assessment / "content/personas/advanced.yaml", "id: advanced\n", "id: advanced\naudience: internal\n")
+    assert problems_of(with_assessment) == [
+        "content/assessment.yaml:50: persona: 'advanced' is internal, but the assessment is published in client "
+        "builds too (make the persona audience: client)",
+        "content/personas/starter.yaml:12: client persona 'starter' references internal persona 'advanced' "
+        "(make persona 'advanced' audience: client, or drop the reference)",
+    ]
+
+
 def test_uncovered_answer_sets_are_found(with_assessment: Path) -> None:
     path = with_assessment / "content/assessment.yaml"
     text = path.read_text()
