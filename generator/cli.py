@@ -82,11 +82,17 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 
 @cli.command()
+@click.option("--since", "since", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An earlier site/permalinks.json: fail if an id it published is gone without an alias.")
 @click.pass_context
 @reports_problems
-def validate(ctx: click.Context) -> None:
+def validate(ctx: click.Context, since: Path | None) -> None:
     """Check all content; list every problem as path:line: message."""
     kb = load(ctx)
+    if since is not None:
+        from generator import permalinks
+
+        permalinks.check_since(kb, since, str(since))
     click.echo(f"ok: {catalogue.summary(kb)}")
 
 
@@ -94,18 +100,25 @@ def validate(ctx: click.Context) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/ in the knowledge base folder).")
 @click.option("--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
+@click.option("--pdf", is_flag=True, help="Also print one PDF per checklist beside its page (needs chromium).")
 @audience_option
 @click.pass_context
 @reports_problems
-def build(ctx: click.Context, out: Path | None, verbose: bool, audience: str) -> None:
+def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audience: str) -> None:
     """Validate, render and build the site. The old output stays untouched on any error."""
     from generator import build as site
+    from generator import checklist_pdf
 
     kb = for_audience(load(ctx), audience)
     target = out or ctx.obj["root"] / "site"
     show_mkdocs_log(verbose)
+    if pdf:
+        kb.extra[checklist_pdf.PDF_FLAG] = True
     try:
-        site.build_site(kb, target)
+        site.build_site(kb, target, finish=(lambda staging: checklist_pdf.write_pdfs(kb, staging)) if pdf else None)
+    except checklist_pdf.PdfFailed as error:
+        click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
+        sys.exit(1)
     except site.BuildFailed as error:
         click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
         sys.exit(1)
@@ -146,6 +159,11 @@ from generator.cli_audience import pack  # noqa: E402 - it builds on this module
 
 cli.add_command(pack)
 cli.add_command(frameworks)
+
+from generator.cli_checklists import export_group, link_command  # noqa: E402 - they import cli
+
+cli.add_command(link_command)
+cli.add_command(export_group)
 
 from generator.cli_assessment import assess  # noqa: E402 - it uses reports_problems and load above
 

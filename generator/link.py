@@ -273,6 +273,11 @@ class _Linker:
             if part.id in seen:
                 self.problem(part, f"duplicate {what} id '{part.id}' in '{entity.id}'")
             seen.add(part.id)
+        for part in parts:
+            for alias in getattr(part, "aliases", []):
+                if alias in seen:
+                    self.problem(part, f"alias '{alias}' of {what} '{part.id}' is already used in '{entity.id}'", "aliases")
+                seen.add(alias)
 
     def check_progression(self, personas: dict[str, Persona]) -> bool:
         """Report every persona whose `next` chain comes back to it; True when there is none."""

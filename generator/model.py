@@ -161,6 +161,7 @@ class ChecklistItem(Node):
     text: Text
     evidence: Text | None = None
     required: bool = True
+    aliases: list[Slug] = Field(default_factory=list, description="Former item ids; their anchors lead here.")
     controls: list[ControlRef] = Field(default_factory=list)
     no_control_reason: Text | None = Field(
         default=None, description="Why the item cites no control (when it cites none)."

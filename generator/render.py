@@ -214,6 +214,7 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
         "to": to,
         "html_control_link": html_control_link,
         "here": here,
+        "page_url": kb.site.base_url + urls.url_of(here),  # the permanent, absolute URL
     }
 
 
