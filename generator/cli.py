@@ -3,6 +3,7 @@ errors (each `path:line: message` on its own line), 2 on usage errors. No traceb
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from generator import catalogue
+from generator import catalogue, cli_authoring, cli_coverage
 from generator.audience import AUDIENCES, for_audience
 from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
@@ -82,17 +83,20 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 
 @cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings (content due for review, placeholders) as errors.")
+@cli_authoring.today_option
 @click.option("--since", "since", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An earlier site/permalinks.json: fail if an id it published is gone without an alias.")
 @click.pass_context
 @reports_problems
-def validate(ctx: click.Context, since: Path | None) -> None:
+def validate(ctx: click.Context, strict: bool, today: dt.datetime | None, since: Path | None) -> None:
     """Check all content; list every problem as path:line: message."""
     kb = load(ctx)
     if since is not None:
         from generator import permalinks
 
         permalinks.check_since(kb, since, str(since))
+    cli_authoring.report_warnings(kb, today, strict)
     click.echo(f"ok: {catalogue.summary(kb)}")
 
 
@@ -158,7 +162,10 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool, audience:
 from generator.cli_audience import pack  # noqa: E402 - it builds on this module
 
 cli.add_command(pack)
+cli.add_command(cli_authoring.new)
+cli.add_command(cli_authoring.schema)
 cli.add_command(frameworks)
+cli.add_command(cli_coverage.coverage_command)
 
 from generator.cli_checklists import export_group, link_command  # noqa: E402 - they import cli
 

@@ -22,6 +22,7 @@ FrameworkId = Annotated[str, StringConstraints(pattern=FRAMEWORK_ID)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Markdown = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Audience = Literal["internal", "client"]
+ReviewedKind = Literal["persona", "playbook", "checklist", "term", "faq", "case-study", "statistic", "takeaway"]
 
 
 class Node(BaseModel):
@@ -83,6 +84,9 @@ class Entity(Node):
     reviewed: dt.date | None = None
     aliases: list[Slug] = Field(default_factory=list, description="Former ids; they redirect here.")
     changes: list[Change] = Field(default_factory=list)
+    review_every_days: int | None = Field(
+        default=None, gt=0, description="Days between reviews; overrides the site's interval for this kind."
+    )
     internal_notes: list[Markdown] = Field(
         default_factory=list, description="Staff-only notes (pricing, escalation, tooling); never in client builds."
     )
@@ -112,6 +116,10 @@ class Site(Node):
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
     contact: Contact = Field(default_factory=Contact)
     branding: Branding = Field(default_factory=Branding)
+    review_intervals: dict[ReviewedKind, Annotated[int, Field(gt=0)]] = Field(
+        default_factory=dict,
+        description="Days between reviews per kind; kinds left out keep the generator's defaults.",
+    )
 
 
 class NextPersona(Node):

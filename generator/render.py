@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import assessment_pages, branding, markup, urls
+from generator import assessment_pages, branding, coverage, markup, review, urls
 from generator.link import ControlNode, KnowledgeBase
 from generator.model import CONTENT_KINDS, Entity, Framework
 
@@ -72,7 +72,8 @@ def core_pages(kb: KnowledgeBase) -> Iterator[Page]:
 
 
 #: Every producer of pages, in nav order. Features register theirs here explicitly.
-PRODUCERS: list[Producer] = [core_pages, assessment_pages.assessment_pages]
+PRODUCERS: list[Producer] = [core_pages, coverage.coverage_pages, review.whats_new_pages, review.review_queue_pages,
+                              assessment_pages.assessment_pages]
 
 
 def hand_written_pages(kb: KnowledgeBase) -> dict[str, str]:
@@ -206,6 +207,7 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
         return sum(1 for (fw, _), cites in kb.citations.items() if fw == framework.id and cites)
 
     return {
+        "rollup": lambda node: coverage.rollup(kb, node),
         "count_controls": count_controls,
         "count_cited": count_cited,
         "link": link,
