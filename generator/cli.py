@@ -172,6 +172,10 @@ from generator.cli_checklists import export_group, link_command  # noqa: E402 - 
 cli.add_command(link_command)
 cli.add_command(export_group)
 
+from generator.cli_assessment import assess  # noqa: E402 - it uses reports_problems and load above
+
+cli.add_command(assess)
+
 
 def main() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner

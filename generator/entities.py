@@ -12,12 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator.assessment import Assessment
 from generator.errors import ContentError, Problem
 from generator.load import Document, LineDict, LineList
 from generator.model import CONTENT_KINDS, Crosswalk, Entity, Framework, Site
 
 #: Top-level files of content/ other than the kind folders; more are registered by features.
-CONTENT_FILES: dict[str, type[BaseModel]] = {"site": Site}
+CONTENT_FILES: dict[str, type[BaseModel]] = {"site": Site, "assessment": Assessment}
 
 
 @dataclass

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import assessment
 from generator.entities import Entities, build_entities
 from generator.errors import ContentError, Problem
 from generator.load import load_tree
@@ -261,6 +262,7 @@ class _Linker:
         from generator import audience, branding  # they build on this module
 
         self.problems += audience.reference_problems(kb) + branding.problems(kb)
+        self.problems.extend(assessment.check(kb))
         if self.problems:
             raise ContentError(self.problems)
         return kb

@@ -10,7 +10,6 @@ order and joined into one file. Needs the `pdf` extra (playwright, pypdf).
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import html
 import io
@@ -52,14 +51,6 @@ def unavailable() -> str | None:
     return None
 
 
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
 def print_pdf(url_or_file: str | Path | Sequence[str | Path], out_path: Path, footer: str | None = None) -> Path:
     """Print one page, or several in order, into out_path; footer (plain text) goes at the
     foot of every sheet."""
@@ -84,20 +75,22 @@ def print_pdf(url_or_file: str | Path | Sequence[str | Path], out_path: Path, fo
             ),
         }
     writer = PdfWriter()
-    if _loop_running():
-        # Playwright's sync API refuses to start inside a thread whose asyncio loop runs (as
-        # when a caller, such as the test suite, already drives a browser): use a fresh thread.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(print_pdf, url_or_file, out_path, footer).result()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            for source in sources:
-                page.goto(_url(source), wait_until="load")
-                writer.append(io.BytesIO(page.pdf(**options)))  # type: ignore[arg-type]
-        finally:
-            browser.close()
+
+    def print_all() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                for source in sources:
+                    page.goto(_url(source), wait_until="load")
+                    writer.append(io.BytesIO(page.pdf(**options)))  # type: ignore[arg-type]
+            finally:
+                browser.close()
+
+    # Playwright's sync API refuses to start in a thread whose asyncio loop is running, as it is
+    # in a caller that already drives a browser through that API (the test suite's shared one).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(print_all).result()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("wb") as handle:
         writer.write(handle)

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator import branding, coverage, markup, review, urls
+from generator import assessment_pages, branding, coverage, markup, review, urls
 from generator.link import ControlNode, KnowledgeBase
 from generator.model import CONTENT_KINDS, Entity, Framework
 
@@ -72,7 +72,8 @@ def core_pages(kb: KnowledgeBase) -> Iterator[Page]:
 
 
 #: Every producer of pages, in nav order. Features register theirs here explicitly.
-PRODUCERS: list[Producer] = [core_pages, coverage.coverage_pages, review.whats_new_pages, review.review_queue_pages]
+PRODUCERS: list[Producer] = [core_pages, coverage.coverage_pages, review.whats_new_pages, review.review_queue_pages,
+                              assessment_pages.assessment_pages]
 
 
 def hand_written_pages(kb: KnowledgeBase) -> dict[str, str]:

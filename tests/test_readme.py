@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.entities import validate
+from generator.entities import CONTENT_FILES, validate
 from generator.load import parse_text
 from generator.model import CONTENT_KINDS, Crosswalk, Framework, Site
 from tests.conftest import REPO
@@ -20,6 +20,8 @@ def model_for(path: str) -> type:
         return Crosswalk if parts[1] == "crosswalks" else Framework
     if parts[1] == "site.yaml":
         return Site
+    if parts[1].endswith(".yaml"):
+        return CONTENT_FILES[parts[1].removesuffix(".yaml")]
     return CONTENT_KINDS[parts[1]][1]
 
 

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
+from generator.entities import CONTENT_FILES
 from generator.model import CONTENT_KINDS
 from generator.schema import modeline, schemas
 from tests.conftest import REPO, run_kb
@@ -51,20 +52,22 @@ def test_committed_schemas_equal_the_generated_ones() -> None:
 
 def test_one_schema_per_kind_and_file() -> None:
     assert sorted(schemas()) == sorted(
-        [f"{kind}.json" for kind, _ in CONTENT_KINDS.values()] + ["site.json", "framework.json", "crosswalk.json"]
+        [f"{kind}.json" for kind, _ in CONTENT_KINDS.values()] + [f"{name}.json" for name in CONTENT_FILES]
+        + ["framework.json", "crosswalk.json"]
     )
 
 
 def test_schema_command_writes_the_committed_files(tmp_path: Path) -> None:
     result = run_kb("schema", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"wrote 11 schemas to {tmp_path / 'out'}\n"
+    assert result.stdout == f"wrote {len(CONTENT_KINDS) + len(CONTENT_FILES) + 2} schemas to {tmp_path / 'out'}\n"
     for path in SCHEMAS.glob("*.json"):
         assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes()
 
 
 def bundled_content() -> list[tuple[str, Path]]:
-    files = [("site", REPO / "content" / "site.yaml")]
+    files = [(name, REPO / "content" / f"{name}.yaml") for name in CONTENT_FILES
+             if (REPO / "content" / f"{name}.yaml").is_file()]
     for folder, (kind, _) in CONTENT_KINDS.items():
         files += [(kind, p) for p in sorted((REPO / "content" / folder).glob("*.yaml"))]
     return files
