@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from generator import catalogue
+from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 
@@ -130,6 +131,9 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     for row in rows:
         name = f"{row['framework']} {row['id']}" if "framework" in row else row["id"]
         click.echo(f"{row['kind']:<11} {name:<40} {row['title']}  {row['url']}")
+
+
+cli.add_command(frameworks)
 
 
 def main() -> None:

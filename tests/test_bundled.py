@@ -1,0 +1,77 @@
+"""The bundled knowledge base: a strict build whose pages are all reachable, and search that
+finds personas, terms, checklist items and control ids, checked in real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.link import load_knowledge_base
+from tests.conftest import REPO, run_kb
+
+
+def test_bundled_content_validates() -> None:
+    result = run_kb("validate", root=REPO)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_every_entity_page_exists(bundled_site: Path) -> None:
+    rows = json.loads(run_kb("list", "--json", root=REPO).stdout)
+    base = "https://kb.example-msp.com/"
+    assert len(rows) > 300
+    for row in rows:
+        path = row["url"].removeprefix(base).partition("#")[0]
+        assert (bundled_site / path / "index.html").is_file(), row
+
+
+def test_nav_reaches_every_section(bundled_site: Path) -> None:
+    html = (bundled_site / "index.html").read_text()
+    for section in ["personas/", "playbooks/", "checklists/", "terms/", "faq/", "case-studies/",
+                    "statistics/", "frameworks/"]:
+        assert f'href="{section}"' in html, section
+    kb = load_knowledge_base(REPO)
+    persona = (bundled_site / "personas/index.html").read_text()
+    for pid in kb.personas:
+        assert f'href="{pid}/"' in persona
+
+
+def test_search_index_holds_ids_terms_and_item_text(bundled_site: Path) -> None:
+    index = json.loads((bundled_site / "search/search_index.json").read_text())
+    titles = {doc["title"] for doc in index["docs"]}
+    assert any(t.startswith("PR.AA-01") for t in titles)
+    assert "Shadow AI" in titles
+    kb = load_knowledge_base(REPO)
+    item = next(iter(kb.checklists.values())).items[0]
+    assert item.text in " ".join(doc["text"] for doc in index["docs"])
+
+
+def search(browser: Any, base: str, query: str) -> list[str]:
+    """Type into Material's search box and return the result links, best first."""
+    page = browser.new_page()
+    try:
+        page.goto(base)
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        page.keyboard.type(query)
+        page.wait_for_selector(".md-search-result__item")
+        return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("PR.AA-01", "frameworks/nist-csf-2.0/pr-aa-01/"),
+        ("AC-4", "frameworks/nist-sp-800-53r5/ac-4/"),
+        ("shadow AI", "terms/shadow-ai/"),
+        ("risk-averse", "personas/risk-averse/"),
+    ],
+)
+def test_search_finds_the_page_first(browser: Any, bundled_url: str, query: str, expected: str) -> None:
+    results = search(browser, bundled_url, query)
+    assert results, f"no results for {query!r}"
+    assert results[0].startswith(bundled_url + expected), results[:3]
