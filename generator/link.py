@@ -81,7 +81,7 @@ class CrosswalkLink:
     crosswalk: Crosswalk
 
 
-@dataclass
+@dataclass(repr=False)
 class KnowledgeBase:
     """Everything the renderer needs, resolved, with reverse indexes."""
 
@@ -104,6 +104,12 @@ class KnowledgeBase:
     playbooks_of_checklist: dict[str, list[Playbook]] = field(default_factory=lambda: defaultdict(list))
     term_usage: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     mapped: dict[tuple[str, str], list[CrosswalkLink]] = field(default_factory=lambda: defaultdict(list))
+
+    def __repr__(self) -> str:
+        # Short on purpose: mkdocs-macros serialises the whole MkDocs config (which carries the
+        # knowledge base) with str() on every build; the dataclass repr of 1,000 playbooks was
+        # most of `kb build`'s time.
+        return f"<KnowledgeBase {self.root}: {len(self.playbooks)} playbooks, {len(self.controls)} controls>"
 
     def entities(self, kind: str) -> dict[str, Any]:
         return {
