@@ -7,7 +7,7 @@ full `kb build`. Baseline and `kb build` alternate within each repetition, so a 
 gets busier or quieter affects both alike. Medians are reported. CPU time (user + system) is
 shown next to wall time: on a shared machine it is the steadier of the two.
 
-    python -m benchmarks.run [--sizes 10,100,1000] [--reps 3] [--big-reps 2] [--no-serve]
+    python -m benchmarks.run [--sizes 10,100,1000] [--reps 2] [--big-reps 1] [--no-serve]
 """
 
 from __future__ import annotations
@@ -278,8 +278,8 @@ def write_readme(results: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000")
-    parser.add_argument("--reps", type=int, default=3, help="repetitions below 1,000 playbooks")
-    parser.add_argument("--big-reps", type=int, default=2, help="repetitions at 1,000 playbooks and more")
+    parser.add_argument("--reps", type=int, default=2, help="repetitions below 1,000 playbooks")
+    parser.add_argument("--big-reps", type=int, default=1, help="repetitions at 1,000 playbooks and more")
     parser.add_argument("--no-serve", action="store_true", help="skip the live-preview measurement")
     parser.add_argument("--serve-size", type=int, default=100, help="playbooks for the live-preview measurement")
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md and results.json")
