@@ -12,7 +12,7 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 
+from generator import branding, exports, permalinks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
 from generator.render import TEMPLATES, render
@@ -65,8 +66,19 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
     config["site_url"] = config["site_url"] or kb.site.base_url
     config["site_description"] = kb.site.description
     config["copyright"] = kb.site.branding.footer or f"© {kb.site.organisation}"
-    config["extra_css"] = [*config["extra_css"], "assets/kb/kb.css"]
-    config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js"]
+    config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css", "assets/kb/checklist.css"]
+    # White-label: Material's own palette, logo and favicon, and site_templates/overrides.
+    config.theme["palette"] = {"primary": "custom", "accent": "custom"}
+    for field in ("logo", "favicon"):
+        if (path := branding.asset_path(kb, field)) is not None:
+            config.theme[field] = path
+    config["extra"]["kb_brand"] = {
+        "organisation": kb.site.organisation,
+        "contact": kb.site.contact.model_dump(exclude_none=True),
+        "client": kb.client,
+        "audience": kb.audience,
+    }
+    config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js", "assets/kb/checklist.js"]
     config[KB_CONFIG_KEY] = kb
     return config
 
@@ -80,6 +92,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         except ContentError as error:
             raise PluginError(f"the knowledge base has problems:\n{error}") from None
     return prepare(config, kb)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Files beside the pages: the permalink manifest, redirects of former ids, checklist exports."""
+    kb = config[KB_CONFIG_KEY]
+    site = Path(config["site_dir"])
+    permalinks.write_site_files(kb, site)
+    exports.write_site_files(kb, site)
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -113,8 +133,9 @@ class BuildFailed(Exception):
     """MkDocs refused the rendered pages (strict mode warnings); it has logged why."""
 
 
-def build_site(kb: KnowledgeBase, out: Path) -> None:
-    """Build a validated knowledge base into out, atomically: out changes only on success."""
+def build_site(kb: KnowledgeBase, out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Build a validated knowledge base into out, atomically: out changes only on success.
+    finish, if given, adds to the built site (e.g. checklist PDFs) before it is swapped in."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
@@ -126,6 +147,8 @@ def build_site(kb: KnowledgeBase, out: Path) -> None:
                 mkdocs_build(config)
             except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
                 raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
+        if finish is not None:
+            finish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -3,6 +3,7 @@ errors (each `path:line: message` on its own line), 2 on usage errors. No traceb
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -14,7 +15,8 @@ from typing import Any, TypeVar
 
 import click
 
-from generator import catalogue
+from generator import catalogue, cli_authoring, cli_coverage
+from generator.audience import AUDIENCES, for_audience
 from generator.cli_frameworks import frameworks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
@@ -60,6 +62,12 @@ def load(ctx: click.Context) -> KnowledgeBase:
     return load_knowledge_base(ctx.obj["root"])
 
 
+audience_option = click.option(
+    "--audience", type=click.Choice(AUDIENCES), default="internal", show_default=True,
+    help="internal: everything, staff-only parts marked; client: nothing internal in any file.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
@@ -75,11 +83,20 @@ def cli(ctx: click.Context, root: Path) -> None:
 
 
 @cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings (content due for review, placeholders) as errors.")
+@cli_authoring.today_option
+@click.option("--since", "since", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An earlier site/permalinks.json: fail if an id it published is gone without an alias.")
 @click.pass_context
 @reports_problems
-def validate(ctx: click.Context) -> None:
+def validate(ctx: click.Context, strict: bool, today: dt.datetime | None, since: Path | None) -> None:
     """Check all content; list every problem as path:line: message."""
     kb = load(ctx)
+    if since is not None:
+        from generator import permalinks
+
+        permalinks.check_since(kb, since, str(since))
+    cli_authoring.report_warnings(kb, today, strict)
     click.echo(f"ok: {catalogue.summary(kb)}")
 
 
@@ -87,17 +104,25 @@ def validate(ctx: click.Context) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: site/ in the knowledge base folder).")
 @click.option("--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
+@click.option("--pdf", is_flag=True, help="Also print one PDF per checklist beside its page (needs chromium).")
+@audience_option
 @click.pass_context
 @reports_problems
-def build(ctx: click.Context, out: Path | None, verbose: bool) -> None:
+def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audience: str) -> None:
     """Validate, render and build the site. The old output stays untouched on any error."""
     from generator import build as site
+    from generator import checklist_pdf
 
-    kb = load(ctx)
+    kb = for_audience(load(ctx), audience)
     target = out or ctx.obj["root"] / "site"
     show_mkdocs_log(verbose)
+    if pdf:
+        kb.extra[checklist_pdf.PDF_FLAG] = True
     try:
-        site.build_site(kb, target)
+        site.build_site(kb, target, finish=(lambda staging: checklist_pdf.write_pdfs(kb, staging)) if pdf else None)
+    except checklist_pdf.PdfFailed as error:
+        click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
+        sys.exit(1)
     except site.BuildFailed as error:
         click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
         sys.exit(1)
@@ -120,11 +145,12 @@ def serve(ctx: click.Context, address: str) -> None:
 @cli.command(name="list")
 @click.argument("kind", required=False, type=click.Choice(catalogue.KINDS))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a stable, documented format).")
+@audience_option
 @click.pass_context
 @reports_problems
-def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+def list_entities(ctx: click.Context, kind: str | None, as_json: bool, audience: str) -> None:
     """List entities (all, or one KIND) with their id, title and URL."""
-    rows = catalogue.rows(load(ctx), kind)
+    rows = catalogue.rows(for_audience(load(ctx), audience), kind)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -133,7 +159,18 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool) -> None:
         click.echo(f"{row['kind']:<11} {name:<40} {row['title']}  {row['url']}")
 
 
+from generator.cli_audience import pack  # noqa: E402 - it builds on this module
+
+cli.add_command(pack)
+cli.add_command(cli_authoring.new)
+cli.add_command(cli_authoring.schema)
 cli.add_command(frameworks)
+cli.add_command(cli_coverage.coverage_command)
+
+from generator.cli_checklists import export_group, link_command  # noqa: E402 - they import cli
+
+cli.add_command(link_command)
+cli.add_command(export_group)
 
 
 def main() -> None:

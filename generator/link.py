@@ -104,6 +104,10 @@ class KnowledgeBase:
     playbooks_of_checklist: dict[str, list[Playbook]] = field(default_factory=lambda: defaultdict(list))
     term_usage: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     mapped: dict[tuple[str, str], list[CrosswalkLink]] = field(default_factory=lambda: defaultdict(list))
+    #: Who the pages are for: "internal" (everything, internal blocks marked) or "client"
+    #: (see generator/audience.py); a per-client pack also names the client.
+    audience: str = "internal"
+    client: str | None = None
 
     def __repr__(self) -> str:
         # Short on purpose: mkdocs-macros serialises the whole MkDocs config (which carries the
@@ -261,6 +265,9 @@ class _Linker:
         for crosswalk in kb.crosswalks:
             self.link_crosswalk(kb, crosswalk)
         index_term_usage(kb)
+        from generator import audience, branding  # they build on this module
+
+        self.problems += audience.reference_problems(kb) + branding.problems(kb)
         if self.problems:
             raise ContentError(self.problems)
         return kb
@@ -271,6 +278,11 @@ class _Linker:
             if part.id in seen:
                 self.problem(part, f"duplicate {what} id '{part.id}' in '{entity.id}'")
             seen.add(part.id)
+        for part in parts:
+            for alias in getattr(part, "aliases", []):
+                if alias in seen:
+                    self.problem(part, f"alias '{alias}' of {what} '{part.id}' is already used in '{entity.id}'", "aliases")
+                seen.add(alias)
 
     def check_progression(self, personas: dict[str, Persona]) -> bool:
         """Report every persona whose `next` chain comes back to it; True when there is none."""

@@ -22,6 +22,7 @@ FrameworkId = Annotated[str, StringConstraints(pattern=FRAMEWORK_ID)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Markdown = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Audience = Literal["internal", "client"]
+ReviewedKind = Literal["persona", "playbook", "checklist", "term", "faq", "case-study", "statistic", "takeaway"]
 
 
 class Node(BaseModel):
@@ -83,11 +84,18 @@ class Entity(Node):
     reviewed: dt.date | None = None
     aliases: list[Slug] = Field(default_factory=list, description="Former ids; they redirect here.")
     changes: list[Change] = Field(default_factory=list)
+    review_every_days: int | None = Field(
+        default=None, gt=0, description="Days between reviews; overrides the site's interval for this kind."
+    )
+    internal_notes: list[Markdown] = Field(
+        default_factory=list, description="Staff-only notes (pricing, escalation, tooling); never in client builds."
+    )
 
 
 class Contact(Node):
     email: Text | None = None
     phone: Text | None = None
+    address: Text | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
 
 
@@ -108,6 +116,10 @@ class Site(Node):
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
     contact: Contact = Field(default_factory=Contact)
     branding: Branding = Field(default_factory=Branding)
+    review_intervals: dict[ReviewedKind, Annotated[int, Field(gt=0)]] = Field(
+        default_factory=dict,
+        description="Days between reviews per kind; kinds left out keep the generator's defaults.",
+    )
 
 
 class NextPersona(Node):
@@ -137,6 +149,8 @@ class Step(Node):
     detail: Markdown | None = None
     evidence: Markdown | None = None
     controls: list[ControlRef] = Field(default_factory=list)
+    audience: Audience = "client"
+    internal_notes: list[Markdown] = Field(default_factory=list)
 
 
 class Playbook(Entity):
@@ -155,10 +169,12 @@ class ChecklistItem(Node):
     text: Text
     evidence: Text | None = None
     required: bool = True
+    aliases: list[Slug] = Field(default_factory=list, description="Former item ids; their anchors lead here.")
     controls: list[ControlRef] = Field(default_factory=list)
     no_control_reason: Text | None = Field(
         default=None, description="Why the item cites no control (when it cites none)."
     )
+    audience: Audience = "client"
 
 
 class Checklist(Entity):

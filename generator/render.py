@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 
-from generator import markup, urls
+from generator import branding, coverage, markup, review, urls
 from generator.link import ControlNode, KnowledgeBase
 from generator.model import CONTENT_KINDS, Entity, Framework
 
@@ -55,12 +56,15 @@ _SECTIONS = {
 
 
 def core_pages(kb: KnowledgeBase) -> Iterator[Page]:
-    yield Page("index.md", "home.md.j2")
+    yield Page("index.md", "pack_home.md.j2" if kb.client else "home.md.j2")
     for kind, (index_template, template, name) in _SECTIONS.items():
+        if not kb.entities(kind):  # a section with nothing in it (as in most per-client packs)
+            continue
         yield Page(f"{urls.FOLDERS[kind]}/index.md", index_template)
         for entity in kb.entities(kind).values() if template else ():
             yield Page(urls.doc_path(kind, entity.id), template, {name: entity})
-    yield Page("frameworks/index.md", "frameworks.md.j2")
+    if kb.frameworks:
+        yield Page("frameworks/index.md", "frameworks.md.j2")
     for framework in kb.frameworks.values():
         yield Page(urls.doc_path("framework", framework.id), "framework.md.j2", {"framework": framework})
     for node in kb.controls.values():
@@ -68,21 +72,36 @@ def core_pages(kb: KnowledgeBase) -> Iterator[Page]:
 
 
 #: Every producer of pages, in nav order. Features register theirs here explicitly.
-PRODUCERS: list[Producer] = [core_pages]
+PRODUCERS: list[Producer] = [core_pages, coverage.coverage_pages, review.whats_new_pages, review.review_queue_pages]
 
 
 def hand_written_pages(kb: KnowledgeBase) -> dict[str, str]:
     """content/pages/*.md, opted in to macros (generated pages never are)."""
     folder = kb.root / "content" / "pages"
     out: dict[str, str] = {}
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not kb.client else []:
         text = path.read_text(encoding="utf-8")
+        if kb.audience == "client" and page_audience(text) == "internal":
+            continue
         if text.startswith("---\n"):
             text = "---\nrender_macros: true\n" + text[4:]
         else:
             text = "---\nrender_macros: true\n---\n\n" + text
         out[f"pages/{path.name}"] = text
     return out
+
+
+def page_audience(text: str) -> str:
+    """`audience` from a hand-written page's front matter (client when absent)."""
+    lines = text.split("\n")
+    if lines[0] == "---" and "---" in lines[1:]:
+        try:
+            meta = yaml.safe_load("\n".join(lines[1 : lines.index("---", 1)]))
+        except yaml.YAMLError:
+            return "internal"  # unreadable front matter: keep the page out of client builds
+        if isinstance(meta, dict):
+            return str(meta.get("audience", "client"))
+    return "client"
 
 
 def nav(kb: KnowledgeBase, extra_pages: Iterable[str], feature_pages: Iterable[Page] = ()) -> list[Any]:
@@ -109,11 +128,19 @@ def nav(kb: KnowledgeBase, extra_pages: Iterable[str], feature_pages: Iterable[P
             + [{fw.short_name or fw.name: urls.doc_path("framework", fw.id)} for fw in kb.frameworks.values()]
         },
     ]
+    present = {f"{urls.FOLDERS[kind]}/index.md" for kind in _SECTIONS if kb.entities(kind)}
+    present |= {"index.md"} | ({"frameworks/index.md"} if kb.frameworks else set())
+    tree = [entry for entry in tree if _first(entry) in present]
     tree += [{page.nav_title: page.path} for page in feature_pages if page.nav_title]
     guides = sorted(extra_pages)
     if guides:
         tree.append({"Guides": guides})
     return tree
+
+
+def _first(entry: dict[str, Any]) -> str:
+    value = next(iter(entry.values()))
+    return str(value[0] if isinstance(value, list) else value)
 
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
@@ -179,6 +206,7 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
         return sum(1 for (fw, _), cites in kb.citations.items() if fw == framework.id and cites)
 
     return {
+        "rollup": lambda node: coverage.rollup(kb, node),
         "count_controls": count_controls,
         "count_cited": count_cited,
         "link": link,
@@ -187,6 +215,7 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
         "to": to,
         "html_control_link": html_control_link,
         "here": here,
+        "page_url": kb.site.base_url + urls.url_of(here),  # the permanent, absolute URL
     }
 
 
@@ -201,6 +230,7 @@ def render(kb: KnowledgeBase, templates: Path = TEMPLATES, producers: list[Produ
             navigable.append(page)
     written = hand_written_pages(kb)
     files.update(written)
+    files.update(branding.files(kb))
     assets = templates / "assets"
     for path in sorted(assets.rglob("*")) if assets.is_dir() else []:
         if path.is_file():

@@ -54,7 +54,9 @@ def search(browser: Any, base: str, query: str) -> list[str]:
     try:
         page.goto(base)
         page.locator("label.md-search__icon, .md-search__input").first.click()
-        page.keyboard.type(query)
+        # One input event with the whole query: typing key by key lets a partial query's
+        # results ("risk" for "risk-averse") be read before the last search has answered.
+        page.locator(".md-search__input").fill(query)
         page.wait_for_selector(".md-search-result__item")
         return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
     finally:

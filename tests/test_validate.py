@@ -26,7 +26,7 @@ def test_unknown_key_suggests_the_right_one(sample: Path) -> None:
     assert errors(sample) == [
         "content/playbooks/sort-out-access.yaml:16: missing required field 'steps[1].owner'",
         "content/playbooks/sort-out-access.yaml:18: unknown field 'steps[1].ownr' "
-        "(allowed: controls, detail, evidence, id, owner, title; did you mean 'owner'?)",
+        "(allowed: audience, controls, detail, evidence, id, internal_notes, owner, title; did you mean 'owner'?)",
     ]
 
 
@@ -95,7 +95,7 @@ def test_three_mistakes_in_three_files_are_all_reported(sample: Path) -> None:
     edit(sample / "content/checklists/access-baseline.yaml", "version: \"1.2\"", "version: \"1.2\"\nvesion: 2")
     assert errors(sample) == [
         "content/checklists/access-baseline.yaml:5: unknown field 'vesion' (allowed: aliases, audience, changes, "
-        "id, items, owner, purpose, reviewed, sign_off, title, version; did you mean 'version'?)",
+        "id, internal_notes, items, owner, purpose, review_every_days, reviewed, sign_off, title, version; did you mean 'version'?)",
         "content/personas/advanced.yaml:1: missing required field 'name'",
     ]
     # The link stage runs only on well-typed content, so fix the two and see the third.

@@ -1,0 +1,109 @@
+"""Audiences: who a build is for. `for_audience(kb, "client")` is a pure function that drops
+every internal entity and every internal block BEFORE rendering, then links the rest again, so
+the reverse indexes (control "cited by", playbook personas, term usage) are rebuilt from client
+data only and no later stage (pages, search index, sitemap, JSON) can see anything internal.
+
+What is internal (documented in the README):
+- an entity with `audience: internal` (every kind defaults to `client`);
+- `internal_notes` of any entity and of any playbook step (always internal);
+- a playbook step or checklist item with `audience: internal`;
+- a persona's `service_motion` and `talking_points` (the sales motion);
+- an entity's `owner` (a staff name or role).
+Frameworks and controls are public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.entities import Entities
+from generator.errors import Problem
+from generator.link import KnowledgeBase, _Linker
+from generator.model import CONTENT_KINDS, CaseStudy, Checklist, Entity, Faq, Persona, Playbook, Term
+from generator.render import entity_kind
+
+AUDIENCES = ("internal", "client")
+
+#: Persona fields that only staff see, whatever the persona's own audience.
+INTERNAL_PERSONA_FIELDS = {"service_motion": None, "talking_points": []}
+
+
+def _references(entity: Entity) -> list[tuple[str, str, str]]:
+    """(field, kind, id) of every entity that entity's client-visible parts point to."""
+    refs: list[tuple[str, str, str]] = []
+    if isinstance(entity, Persona):
+        refs += [("playbooks", "playbook", pid) for pid in entity.playbooks]
+        if entity.next is not None:
+            refs.append(("next", "persona", entity.next.persona))
+    elif isinstance(entity, Playbook):
+        refs += [("checklists", "checklist", cid) for cid in entity.checklists]
+    elif isinstance(entity, Term):
+        refs += [("related", "term", tid) for tid in entity.related]
+    elif isinstance(entity, Faq):
+        refs += [("personas", "persona", pid) for pid in entity.personas]
+        refs += [("playbooks", "playbook", pid) for pid in entity.playbooks]
+    elif isinstance(entity, CaseStudy):
+        refs += [("playbooks", "playbook", pid) for pid in entity.playbooks]
+    return refs
+
+
+def reference_problems(kb: KnowledgeBase) -> list[Problem]:
+    """Client content that points at an internal entity would leak it (or break a link)."""
+    problems: list[Problem] = []
+    for kind in ("persona", "playbook", "checklist", "term", "faq", "case-study"):
+        for entity in kb.entities(kind).values():
+            if entity.audience != "client":
+                continue
+            for field, target_kind, target_id in _references(entity):
+                target = kb.entities(target_kind).get(target_id)
+                if target is not None and target.audience == "internal":
+                    path, line = entity.where_field(field)
+                    problems.append(Problem(
+                        path, line,
+                        f"client {entity_kind(entity)} '{entity.id}' references internal {target_kind} "
+                        f"'{target_id}' (make {target_kind} '{target_id}' audience: client, or drop the reference)",
+                    ))
+    return problems
+
+
+def _client_copy(entity: Entity) -> Entity:
+    """A copy of a client entity without its internal blocks."""
+    update: dict[str, Any] = {"internal_notes": [], "owner": None}
+    if isinstance(entity, Persona):
+        update |= INTERNAL_PERSONA_FIELDS
+    elif isinstance(entity, Playbook):
+        update["steps"] = [
+            step.model_copy(update={"internal_notes": []}) for step in entity.steps if step.audience == "client"
+        ]
+    elif isinstance(entity, Checklist):
+        update["items"] = [item for item in entity.items if item.audience == "client"]
+    return entity.model_copy(update=update)
+
+
+def relink(kb: KnowledgeBase, by_kind: dict[str, list[Entity]], **parts: Any) -> KnowledgeBase:
+    """A new KnowledgeBase from chosen entities, linked afresh so every reverse index
+    describes only what was kept. `parts` overrides frameworks, crosswalks or extra."""
+    entities = Entities(
+        site=parts.get("site", kb.site),
+        by_kind=by_kind,
+        frameworks=list(parts.get("frameworks", kb.frameworks.values())),
+        crosswalks=list(parts.get("crosswalks", kb.crosswalks)),
+        extra=dict(parts.get("extra", kb.extra)),
+    )
+    return _Linker(entities, kb.root).link()
+
+
+def for_audience(kb: KnowledgeBase, audience: str) -> KnowledgeBase:
+    """The knowledge base as the audience may see it (the same object for "internal")."""
+    if audience == "internal":
+        return kb
+    if audience != "client":
+        raise ValueError(f"unknown audience {audience!r} (expected one of: {', '.join(AUDIENCES)})")
+    by_kind = {
+        kind: [_client_copy(e) for e in kb.entities(kind).values() if e.audience == "client"]
+        for kind, _ in CONTENT_KINDS.values()
+    }
+    client = relink(kb, by_kind)
+    client.audience = "client"
+    return client
+
