@@ -145,6 +145,9 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if (root / name).is_dir():
             server.watch(str(root / name))
     server.watch(str(TEMPLATES))
+    # build/docs is our own output, rewritten by on_config on every rebuild: watched as the
+    # docs_dir, it made every edit rebuild the whole site twice.
+    server.unwatch(config.docs_dir)
     return server
 
 

@@ -51,12 +51,26 @@ def url_of(md_path: str) -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for the plain relative paths of the docs tree, without its abspath
+    and getcwd calls (a third of the render time at 1,000 playbooks); anything unusual goes
+    to posixpath.relpath itself."""
+    parts = path.split("/")
+    base = [] if start == "." else start.split("/")
+    if any(p in ("", ".", "..") for p in parts + base):
+        return posixpath.relpath(path, start)
+    common = 0
+    while common < min(len(parts), len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+
+
 def relative(target_md: str, from_md: str) -> str:
     """A Markdown link from one docs page to another, which MkDocs checks and rewrites."""
     path, _, anchor = target_md.partition("#")
     if path == from_md:
         return f"#{anchor}" if anchor else posixpath.basename(path)
-    rel = posixpath.relpath(path, posixpath.dirname(from_md) or ".")
+    rel = _relpath(path, posixpath.dirname(from_md) or ".")
     return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -65,6 +79,6 @@ def relative_url(target_md: str, from_md: str) -> str:
     target = url_of(target_md)
     path, _, anchor = target.partition("#")
     here = url_of(from_md)
-    rel = posixpath.relpath(path or ".", here or ".")
+    rel = _relpath(path or ".", here or ".")
     rel = "./" if rel == "." else rel + "/"
     return rel + (f"#{anchor}" if anchor else "")

@@ -1,0 +1,1 @@
+"""Benchmarks of the generator at scale (`make bench`); not part of the test suite."""

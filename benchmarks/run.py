@@ -1,0 +1,316 @@
+"""`make bench`: the generator against plain MkDocs at 10, 100 and 1,000 playbooks.
+
+Every measured step runs in a fresh process, so its peak memory (from wait4) is its own:
+`kb validate`; load+model+link and render (timed inside the process, see stage.py); `mkdocs
+build` of the already-rendered pages without our hook (the baseline, see baseline.py); and the
+full `kb build`. Baseline and `kb build` alternate within each repetition, so a machine that
+gets busier or quieter affects both alike. Medians are reported. CPU time (user + system) is
+shown next to wall time: on a shared machine it is the steadier of the two.
+
+    python -m benchmarks.run [--sizes 10,100,1000] [--reps 2] [--big-reps 1] [--no-serve]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import baseline, synth
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "results.json"
+README = REPO / "README.md"
+KB = [sys.executable, "-c", "from generator.cli import main; main()"]
+TABLE_START, TABLE_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+#: The issue's targets, checked in the summary.
+TARGET_RATIO = 1.10
+TARGET_VALIDATE_S = 1.0
+TARGET_RENDER_S = 1.0
+TARGET_GROWTH = 11.0
+TARGET_PEAK_MIB = 1024
+TARGET_PREVIEW_S = 2.0
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mib: float
+    inner: dict[str, float]
+
+
+def measure(command: list[str], env: dict[str, str]) -> Run:
+    """Run command in a fresh process; its wall time, CPU time and peak RSS (from wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=REPO)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{stdout}{stderr}")
+    inner = json.loads(stdout) if stdout.startswith("{") else {}
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, inner)
+
+
+def median_run(runs: list[Run]) -> dict[str, Any]:
+    keys = runs[0].inner.keys()
+    return {
+        "wall_s": statistics.median(r.wall for r in runs),
+        "cpu_s": statistics.median(r.cpu for r in runs),
+        "peak_mib": max(r.peak_mib for r in runs),
+        **{f"{k}_s" if k != "pages" else k: statistics.median(r.inner[k] for r in runs) for k in keys},
+        "runs": len(runs),
+    }
+
+
+def bench_size(playbooks: int, reps: int, work: Path, env: dict[str, str]) -> dict[str, Any]:
+    root = synth.generate(work / f"kb-{playbooks}", playbooks)
+    root_arg = ["--root", str(root)]
+    steps: dict[str, list[Run]] = {k: [] for k in ("validate", "link", "render", "mkdocs", "kb_build")}
+    commands = {
+        "validate": [*KB, *root_arg, "validate"],
+        "link": [sys.executable, "-m", "benchmarks.stage", "link", str(root)],
+        "render": [sys.executable, "-m", "benchmarks.stage", "render", str(root)],
+        "mkdocs": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / baseline.CONFIG_NAME),
+                   "-d", str(root / "site-baseline")],
+        "kb_build": [*KB, *root_arg, "build", "--out", str(root / "site")],
+    }
+    for rep in range(1, reps + 1):
+        for name, command in commands.items():
+            print(f"  {playbooks:>5} playbooks, run {rep}/{reps}: {name} ...", end="", flush=True)
+            run = measure(command, env)
+            steps[name].append(run)
+            print(f" {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.peak_mib:.0f} MiB", flush=True)
+    result = {name: median_run(runs) for name, runs in steps.items()}
+    pages = int(result["render"]["pages"])
+    result["pages"] = pages
+    for name in ("mkdocs", "kb_build"):
+        result[name]["pages_per_s"] = pages / result[name]["wall_s"]
+    result["render"]["pages_per_s"] = pages / result["render"]["render_s"]
+    result["ratio_wall"] = result["kb_build"]["wall_s"] / result["mkdocs"]["wall_s"]
+    result["ratio_cpu"] = result["kb_build"]["cpu_s"] / result["mkdocs"]["cpu_s"]
+    # The same ratio, pairwise per repetition (baseline and ours ran back to back).
+    result["ratio_wall_paired"] = statistics.median(
+        k.wall / m.wall for k, m in zip(steps["kb_build"], steps["mkdocs"], strict=True))
+    result["playbooks"] = playbooks
+    result["root"] = str(root)
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(predicate: Any, limit: float, what: str, server: subprocess.Popen[bytes], log: Path) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if predicate():
+            return time.perf_counter() - start
+        if server.poll() is not None:
+            raise SystemExit(f"kb serve stopped while waiting for {what}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.05)
+    raise SystemExit(f"timed out after {limit:.0f} s waiting for {what}:\n{log.read_text()[-3000:]}")
+
+
+def bench_preview(root: Path, env: dict[str, str], edits: int = 3) -> dict[str, Any]:
+    """Start `kb serve`, edit one playbook's YAML, time until its page shows the change."""
+    port = _free_port()
+    log = root / "serve.log"
+    playbook = 50 if (root / "content/playbooks" / f"{synth.playbook_id(50)}.yaml").exists() else 1
+    path = root / "content/playbooks" / f"{synth.playbook_id(playbook)}.yaml"
+    url = f"http://127.0.0.1:{port}/playbooks/{synth.playbook_id(playbook)}/"
+    original = path.read_text(encoding="utf-8")
+    with log.open("wb") as sink:
+        start = time.perf_counter()
+        server = subprocess.Popen([*KB, "--root", str(root), "serve", "--address", f"127.0.0.1:{port}"],
+                                  stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+        try:
+            _wait_for(lambda: _get(url) is not None, 900, "the first build", server, log)
+            first = time.perf_counter() - start
+            timings = []
+            for n in range(1, edits + 1):
+                marker = f"edited {n} {time.time_ns()}"
+                print(f"  preview: edit {n}/{edits} ...", end="", flush=True)
+                path.write_text(original.replace(synth.playbook_title(playbook),
+                                                 f"{synth.playbook_title(playbook)} {marker}"), encoding="utf-8")
+                took = _wait_for(lambda m=marker: m in (_get(url) or ""), 300, "the edit to show", server, log)
+                timings.append(took)
+                print(f" {took:.2f} s", flush=True)
+        finally:
+            path.write_text(original, encoding="utf-8")
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    return {"playbooks": len(list((root / "content/playbooks").glob("*.yaml"))), "first_build_s": first,
+            "edit_to_page_s": statistics.median(timings), "edits": timings}
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    info = Path("/proc/cpuinfo")
+    if info.is_file():
+        found = re.search(r"^model name\s*:\s*(.+)$", info.read_text(), re.M)
+        cpu = found.group(1) if found else cpu
+    memory = Path("/proc/meminfo")
+    total = re.search(r"MemTotal:\s+(\d+)", memory.read_text()) if memory.is_file() else None
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(total.group(1)) / 1024**2, 1) if total else None,
+        "python": platform.python_version(), "system": platform.platform(),
+        "load_average_before": os.getloadavg(),
+    }
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds:.2f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def table(results: dict[str, Any]) -> str:
+    sizes = results["sizes"]
+    head = "| Playbooks (pages) | validate (CLI) | load + model + link | render | mkdocs build (baseline) | kb build | kb build / baseline | peak MiB (kb build) |"
+    rows = [head, "| " + " | ".join(["---"] * 8) + " |"]
+    for s in sizes:
+        rows.append(
+            f"| {s['playbooks']:,} ({s['pages']:,}) | {_fmt(s['validate']['wall_s'])} s"
+            f" | {_fmt(s['link']['validate_s'])} s | {_fmt(s['render']['render_s'])} s"
+            f" | {_fmt(s['mkdocs']['wall_s'])} s ({s['mkdocs']['pages_per_s']:.0f} p/s, CPU {_fmt(s['mkdocs']['cpu_s'])} s)"
+            f" | {_fmt(s['kb_build']['wall_s'])} s ({s['kb_build']['pages_per_s']:.0f} p/s, CPU {_fmt(s['kb_build']['cpu_s'])} s)"
+            f" | {s['ratio_wall']:.2f} wall, {s['ratio_cpu']:.2f} CPU | {s['kb_build']['peak_mib']:.0f} |"
+        )
+    return "\n".join(rows)
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) for each of the issue's targets that this run measured."""
+    by = {s["playbooks"]: s for s in results["sizes"]}
+    out = []
+    worst = max(results["sizes"], key=lambda s: s["ratio_cpu"])
+    out.append((f"kb build ≤ {TARGET_RATIO:.2f} × baseline at every size",
+                ", ".join(f"{s['playbooks']}: {s['ratio_wall']:.2f} wall / {s['ratio_cpu']:.2f} CPU" for s in results["sizes"]),
+                worst["ratio_cpu"] <= TARGET_RATIO))
+    big = by.get(max(by))
+    if big:
+        out.append((f"load + model + link of {big['playbooks']:,} playbooks ≤ {TARGET_VALIDATE_S:.0f} s",
+                    f"{big['link']['validate_s']:.2f} s", big["link"]["validate_s"] <= TARGET_VALIDATE_S))
+        out.append((f"render of {big['playbooks']:,} playbooks ≤ {TARGET_RENDER_S:.0f} s",
+                    f"{big['render']['render_s']:.2f} s", big["render"]["render_s"] <= TARGET_RENDER_S))
+        out.append((f"peak memory of the {big['playbooks']:,}-playbook kb build ≤ {TARGET_PEAK_MIB} MiB",
+                    f"{big['kb_build']['peak_mib']:.0f} MiB", big["kb_build"]["peak_mib"] <= TARGET_PEAK_MIB))
+    if 100 in by and 1000 in by:
+        growth = {
+            "load+model+link": by[1000]["link"]["validate_s"] / by[100]["link"]["validate_s"],
+            "render": by[1000]["render"]["render_s"] / by[100]["render"]["render_s"],
+            "mkdocs build": by[1000]["mkdocs"]["cpu_s"] / by[100]["mkdocs"]["cpu_s"],
+            "kb build": by[1000]["kb_build"]["cpu_s"] / by[100]["kb_build"]["cpu_s"],
+        }
+        out.append((f"time(1,000) / time(100) ≤ {TARGET_GROWTH:.0f} per stage",
+                    ", ".join(f"{k} {v:.1f}" for k, v in growth.items()),
+                    all(v <= TARGET_GROWTH for v in growth.values())))
+    preview = results.get("preview")
+    if preview:
+        out.append((f"page rebuilt ≤ {TARGET_PREVIEW_S:.0f} s after an edit under kb serve ({preview['playbooks']} playbooks)",
+                    f"{preview['edit_to_page_s']:.1f} s (first build {preview['first_build_s']:.0f} s)",
+                    preview["edit_to_page_s"] <= TARGET_PREVIEW_S))
+    return out
+
+
+def targets_table(results: dict[str, Any]) -> str:
+    rows = ["| Target | Measured | Met |", "| --- | --- | --- |"]
+    rows += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in targets(results)]
+    return "\n".join(rows)
+
+
+def write_readme(results: dict[str, Any]) -> None:
+    text = README.read_text(encoding="utf-8")
+    if TABLE_START not in text:
+        return
+    m = results["machine"]
+    block = "\n".join([
+        TABLE_START,
+        f"Last run: {results['date']} on {m['cpu']} ({m['cores']} cores, {m['memory_gib']} GiB), Python"
+        f" {m['python']}; load average before the run {m['load_average_before'][0]:.1f}; medians of"
+        f" {results['reps']} runs ({results['big_reps']} at 1,000 playbooks). Times are wall-clock seconds.",
+        "",
+        table(results),
+        "",
+        targets_table(results),
+        TABLE_END,
+    ])
+    before, _, rest = text.partition(TABLE_START)
+    _, _, after = rest.partition(TABLE_END)
+    README.write_text(before + block + after, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000")
+    parser.add_argument("--reps", type=int, default=2, help="repetitions below 1,000 playbooks")
+    parser.add_argument("--big-reps", type=int, default=1, help="repetitions at 1,000 playbooks and more")
+    parser.add_argument("--no-serve", action="store_true", help="skip the live-preview measurement")
+    parser.add_argument("--serve-size", type=int, default=100, help="playbooks for the live-preview measurement")
+    parser.add_argument("--no-readme", action="store_true", help="do not update README.md and results.json")
+    args = parser.parse_args()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    env.pop("KB_ROOT", None)
+    results: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                               "machine": machine(), "reps": args.reps, "big_reps": args.big_reps, "sizes": []}
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    started = time.perf_counter()
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            print(f"{size} playbooks:", flush=True)
+            results["sizes"].append(bench_size(size, args.big_reps if size >= 1000 else args.reps, work, env))
+        preview_size = args.serve_size if args.serve_size in [s["playbooks"] for s in results["sizes"]] else None
+        if not args.no_serve and preview_size:
+            print(f"live preview at {preview_size} playbooks:", flush=True)
+            results["preview"] = bench_preview(work / f"kb-{preview_size}", env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["total_s"] = time.perf_counter() - started
+    print()
+    print(table(results))
+    print()
+    print(targets_table(results))
+    print(f"\nbenchmark took {results['total_s'] / 60:.1f} min")
+    if not args.no_readme:
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        write_readme(results)
+        print(f"wrote {RESULTS.relative_to(REPO)} and the table in README.md")
+
+
+if __name__ == "__main__":
+    main()
