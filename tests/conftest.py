@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -122,3 +123,17 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bundled_url(bundled_site: Path) -> Iterator[str]:
     with serve(bundled_site) as url:
         yield url
+
+
+def material_search(page: Any, base: str, query: str) -> list[str]:
+    """The URL paths of Material's search results for query, best first.
+
+    Material searches on keyup and runs the `?q=` query of the URL once its worker has the
+    index. Opening `?q=` runs exactly one query when search is ready; typed or inserted text
+    races the worker (a query entered before it is ready is dropped, and key by key typing
+    shows results of a partial query).
+    """
+    page.goto(f"{base}?q={quote(query)}")
+    page.wait_for_selector(".md-search-result__item")
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    return [urlsplit(href).path for href in hrefs]

@@ -250,7 +250,7 @@ def test_text_from_yaml_is_escaped_everywhere(with_assessment: Path) -> None:
     result = run_kb("build", root=with_assessment)
     assert result.exit_code == 0, result.stderr
     html = (with_assessment / "site/assessment/index.html").read_text()
-    assert "Access &lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; {{ 7*7 }} &amp; more?" in html
+    assert "Access &lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &#123;&#123; 7*7 &#125;&#125; &amp; more?" in html
     assert html.count("</script>") == html.count("<script")
     data = re.search(r'id="kb-assessment-data">(.*?)</script>', html, re.S)
     assert data and json.loads(data.group(1))["rules"][3]["reason"] == "Partly </script><script>alert(1)</script>"
