@@ -9,8 +9,10 @@ so bad content never leaves a half-built or deleted site.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -23,6 +25,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils import clean_directory
 
 from generator import branding, exports, permalinks
 from generator.errors import ContentError
@@ -105,6 +108,44 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         except ContentError as error:
             raise PluginError(f"the knowledge base has problems:\n{error}") from None
     return prepare(config, kb)
+
+
+#: `kb serve` rebuilds only the pages whose Markdown changed (MkDocs' dirty build). MkDocs
+#: loads this hook once per process, so the state lives across the preview's rebuilds.
+_preview: dict[str, Any] = {"dirty": False, "shared": None}
+DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _preview.update(dirty=command == "serve" and dirty, shared=None)
+
+
+def on_shutdown() -> None:
+    _preview.update(dirty=False, shared=None)
+
+
+def _shared_by_every_page(config: MkDocsConfig) -> str:
+    """A digest of what every page shows besides its own Markdown: nav, site settings, theme."""
+    custom = config.theme.custom_dir
+    theme_files = sorted((str(p), p.stat().st_mtime_ns) for p in Path(custom).rglob("*") if p.is_file()) if custom else []
+    shared = [config["nav"], config["site_name"], config["site_url"], config["site_description"],
+              config["copyright"], config["extra_css"], config["extra_javascript"], dict(config["extra"]),
+              {k: config.theme.get(k) for k in ("palette", "logo", "favicon")}, theme_files]
+    return hashlib.sha256(json.dumps(shared, default=str, sort_keys=True).encode()).hexdigest()
+
+
+@event_priority(-100)  # after the other plugins' on_pre_build
+def on_pre_build(config: MkDocsConfig) -> None:
+    """In a dirty preview, rebuild every page when something every page shows has changed,
+    and always rebuild the hand-written pages (their macros read the whole knowledge base)."""
+    if not _preview["dirty"]:
+        return
+    shared = _shared_by_every_page(config)
+    if _preview["shared"] not in (None, shared):
+        clean_directory(config["site_dir"])
+    _preview["shared"] = shared
+    for page in (Path(config["docs_dir"]) / "pages").glob("*.md"):
+        page.touch()
 
 
 @event_priority(-100)  # after Material's search plugin has written its index
@@ -207,5 +248,18 @@ def serve(root: Path, address: str) -> None:
     """Live preview: editing YAML, a template or a page rebuilds and reloads the browser."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    with _for_root(root) as config_file:
-        mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True)
+    class QuietDirtyNotice(logging.Filter):
+        """MkDocs warns on every dirty build, and strict mode would fail the preview on it; the
+        hook above rebuilds everything when nav or theme change, so the warning does not apply."""
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not record.getMessage().startswith(DIRTY_NOTICE)
+
+    notice = QuietDirtyNotice()
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(notice)
+    try:
+        with _for_root(root) as config_file:
+            mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty")
+    finally:
+        logger.removeFilter(notice)
