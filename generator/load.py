@@ -115,6 +115,12 @@ def parse_text(text: str, rel: str) -> Any:
         raise ContentError([_yaml_problem(rel, text, error)]) from None
 
 
+#: The last good parse of each file, with the exact bytes it was parsed from: `kb serve` loads
+#: the whole knowledge base again on every edit, and this re-parses only the files whose bytes
+#: changed (never stale: the bytes are compared, not timestamps). Nothing modifies parsed data.
+_parsed: dict[tuple[Path, str], tuple[bytes, Document]] = {}
+
+
 def read_yaml(path: Path, root: Path) -> Document:
     """Read and parse one file, refusing what is too big, not UTF-8 or empty."""
     rel = display_path(path, root)
@@ -124,6 +130,9 @@ def read_yaml(path: Path, root: Path) -> Document:
             [Problem(rel, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
         )
     raw = path.read_bytes()
+    cached = _parsed.get((path, rel))
+    if cached is not None and cached[0] == raw:
+        return cached[1]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -134,7 +143,9 @@ def read_yaml(path: Path, root: Path) -> Document:
     data = parse_text(text, rel)
     if data is None:
         raise ContentError([Problem(rel, 1, "file is empty (expected a mapping or a list)")])
-    return Document(path, rel, data)
+    document = Document(path, rel, data)
+    _parsed[path, rel] = raw, document
+    return document
 
 
 def find_yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
