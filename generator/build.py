@@ -111,40 +111,63 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 #: `kb serve` rebuilds only the pages whose Markdown changed (MkDocs' dirty build). MkDocs
-#: loads this hook once per process, so the state lives across the preview's rebuilds.
-_preview: dict[str, Any] = {"dirty": False, "shared": None}
+#: loads this hook once per process, so this state lives across the preview's rebuilds.
+_preview: dict[str, Any] = {"dirty": False, "everywhere": None, "nav": None}
 DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _preview.update(dirty=command == "serve" and dirty, shared=None)
+    _preview.update(dirty=command == "serve" and dirty, everywhere=None, nav=None)
 
 
 def on_shutdown() -> None:
-    _preview.update(dirty=False, shared=None)
+    _preview.update(dirty=False, everywhere=None, nav=None)
 
 
-def _shared_by_every_page(config: MkDocsConfig) -> str:
-    """A digest of what every page shows besides its own Markdown: nav, site settings, theme."""
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _shown_everywhere(config: MkDocsConfig) -> str:
+    """What every page shows besides its own Markdown: site settings, theme, top-level nav.
+    (With navigation.prune, a page outside a nav section shows only the top level.)"""
     custom = config.theme.custom_dir
     theme_files = sorted((str(p), p.stat().st_mtime_ns) for p in Path(custom).rglob("*") if p.is_file()) if custom else []
-    shared = [config["nav"], config["site_name"], config["site_url"], config["site_description"],
-              config["copyright"], config["extra_css"], config["extra_javascript"], dict(config["extra"]),
-              {k: config.theme.get(k) for k in ("palette", "logo", "favicon")}, theme_files]
-    return hashlib.sha256(json.dumps(shared, default=str, sort_keys=True).encode()).hexdigest()
+    top = [{title: value[0] if isinstance(value, list) else value for title, value in entry.items()}
+           if isinstance(entry, dict) else entry for entry in config["nav"] or []]
+    return _digest([top, config["site_name"], config["site_url"], config["site_description"],
+                    config["copyright"], config["extra_css"], config["extra_javascript"], dict(config["extra"]),
+                    {k: config.theme.get(k) for k in ("palette", "logo", "favicon")}, theme_files])
+
+
+def _nav_pages(nav: Any) -> Iterator[str]:
+    if isinstance(nav, list):
+        for entry in nav:
+            yield from _nav_pages(entry)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_pages(value)
+    elif isinstance(nav, str):
+        yield nav
 
 
 @event_priority(-100)  # after the other plugins' on_pre_build
 def on_pre_build(config: MkDocsConfig) -> None:
-    """In a dirty preview, rebuild every page when something every page shows has changed,
-    and always rebuild the hand-written pages (their macros read the whole knowledge base)."""
+    """In a dirty preview, rebuild every page when what every page shows has changed, every
+    page in the nav when the nav has changed, and always the hand-written pages (their macros
+    read the whole knowledge base). A page is rebuilt when its Markdown is newer than its HTML."""
     if not _preview["dirty"]:
         return
-    shared = _shared_by_every_page(config)
-    if _preview["shared"] not in (None, shared):
+    docs = Path(config["docs_dir"])
+    everywhere, nav = _shown_everywhere(config), _digest(config["nav"])
+    if _preview["everywhere"] not in (None, everywhere):
         clean_directory(config["site_dir"])
-    _preview["shared"] = shared
-    for page in (Path(config["docs_dir"]) / "pages").glob("*.md"):
+    elif _preview["nav"] not in (None, nav):
+        for page in _nav_pages(config["nav"]):
+            if (docs / page).is_file():
+                (docs / page).touch()
+    _preview.update(everywhere=everywhere, nav=nav)
+    for page in (docs / "pages").glob("*.md"):
         page.touch()
 
 
