@@ -6,17 +6,14 @@ Only this option needs a browser: Debian's `chromium`, driven by Playwright (the
 
 from __future__ import annotations
 
-import functools
 import shutil
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from generator import urls
 from generator.link import KnowledgeBase
+from generator.pdf import CHROMIUM_ARGS, serve_folder
 
 #: The build's flag that makes checklist pages link their PDF ("Download PDF").
 PDF_FLAG = "checklist_pdfs"
@@ -25,24 +22,6 @@ PAPER = "A4"
 
 class PdfFailed(Exception):
     """The PDFs could not be printed; the message says what to install or fix."""
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextmanager
-def _served(folder: Path) -> Iterator[str]:
-    """folder over HTTP on 127.0.0.1 only, so the pages' scripts and styles load as on the web."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def write_pdfs(kb: KnowledgeBase, site: Path) -> list[Path]:
@@ -77,8 +56,8 @@ def _print(kb: KnowledgeBase, site: Path, executable: str) -> list[Path]:
 
     written = []
     try:
-        with _served(site) as base, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        with serve_folder(site) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
                 for checklist in kb.checklists.values():

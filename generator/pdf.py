@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import concurrent.futures
 import html
+import functools
 import io
 import shutil
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-#: The flags the test suite launches Chromium with (tests/conftest.py CHROMIUM_ARGS).
+#: How Chromium is launched everywhere (builds and tests): no sandbox as root, and none of its
+#: background connections, which this closed network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,6 +35,24 @@ CHROMIUM_ARGS = [
 
 class PdfUnavailable(RuntimeError):
     """Chromium or the Python packages needed to drive it are missing."""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve folder on 127.0.0.1 (a free port) for the duration; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _url(source: str | Path) -> str:

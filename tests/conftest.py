@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -19,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.pdf import CHROMIUM_ARGS, serve_folder as serve  # noqa: F401 - shared with tests
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -66,35 +63,6 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 # --- Real browser and real server, shared by every browser test -------------------------------
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve folder on 127.0.0.1 (a free port) for the duration; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, edit, run_kb, serve, tree_digest
+from tests.conftest import FIXTURES, edit, run_kb, serve, tree_digest
 from generator.audience import for_audience
 from generator.link import load_knowledge_base
 
