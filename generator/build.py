@@ -112,16 +112,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 #: `kb serve` rebuilds only the pages whose Markdown changed (MkDocs' dirty build). MkDocs
 #: loads this hook once per process, so this state lives across the preview's rebuilds.
-_preview: dict[str, Any] = {"dirty": False, "everywhere": None, "nav": None}
+_preview: dict[str, Any] = {"dirty": False, "everywhere": None, "sections": None}
 DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _preview.update(dirty=command == "serve" and dirty, everywhere=None, nav=None)
+    _preview.update(dirty=command == "serve" and dirty, everywhere=None, sections=None)
 
 
 def on_shutdown() -> None:
-    _preview.update(dirty=False, everywhere=None, nav=None)
+    _preview.update(dirty=False, everywhere=None, sections=None)
 
 
 def _digest(value: Any) -> str:
@@ -153,20 +153,27 @@ def _nav_pages(nav: Any) -> Iterator[str]:
 
 @event_priority(-100)  # after the other plugins' on_pre_build
 def on_pre_build(config: MkDocsConfig) -> None:
-    """In a dirty preview, rebuild every page when what every page shows has changed, every
-    page in the nav when the nav has changed, and always the hand-written pages (their macros
-    read the whole knowledge base). A page is rebuilt when its Markdown is newer than its HTML."""
+    """In a dirty preview, rebuild every page when what every page shows has changed; when a
+    nav section has changed, its pages and the pages whose footer links into it; and always
+    the hand-written pages (their macros read the whole knowledge base). MkDocs rebuilds a page
+    when its Markdown is newer than its HTML."""
     if not _preview["dirty"]:
         return
     docs = Path(config["docs_dir"])
-    everywhere, nav = _shown_everywhere(config), _digest(config["nav"])
+    everywhere = _shown_everywhere(config)
+    sections = [list(_nav_pages(entry)) for entry in config["nav"] or []]
+    digests = [_digest(entry) for entry in config["nav"] or []]
     if _preview["everywhere"] not in (None, everywhere):
         clean_directory(config["site_dir"])
-    elif _preview["nav"] not in (None, nav):
-        for page in _nav_pages(config["nav"]):
-            if (docs / page).is_file():
-                (docs / page).touch()
-    _preview.update(everywhere=everywhere, nav=nav)
+    elif _preview["sections"] is not None:
+        for i, digest in enumerate(digests):
+            if digest != _preview["sections"][i]:  # same top level, so the same sections
+                neighbours = sections[i - 1][-1:] if i else []
+                neighbours += sections[i + 1][:1] if i + 1 < len(sections) else []
+                for page in sections[i] + neighbours:
+                    if (docs / page).is_file():
+                        (docs / page).touch()
+    _preview.update(everywhere=everywhere, sections=digests)
     for page in (docs / "pages").glob("*.md"):
         page.touch()
 
