@@ -14,6 +14,7 @@ escapes their contents itself; anything else that looks like code is escaped lik
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup, escape
@@ -45,7 +46,12 @@ def _entities(text: str) -> str:
 
 def plain(value: object) -> Markup:
     """Text shown literally inside Markdown: one line, nothing interpreted."""
-    text = " ".join(str(value).split())
+    return _plain(str(value))
+
+
+@functools.lru_cache(maxsize=65536)  # control ids and titles recur on many pages
+def _plain(value: str) -> Markup:
+    text = " ".join(value.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Markup(_MD_SPECIAL.sub(r"\\\1", text))
 

@@ -4,6 +4,7 @@ so a link pasted into a ticket keeps working when a title changes.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -22,6 +23,7 @@ FOLDERS = {
 SINGLE_PAGE = {"faq", "statistic", "takeaway"}
 
 
+@functools.lru_cache(maxsize=16384)  # every control page links its ancestors, children and peers
 def control_slug(control_id: str) -> str:
     """`PR.AA-01` -> `pr-aa-01`, `AC-6(7)` -> `ac-6-7`."""
     return re.sub(r"[^a-z0-9]+", "-", control_id.lower()).strip("-")
