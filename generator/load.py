@@ -44,14 +44,23 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _make_loader(file: str) -> type:
     class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+        def construct(self, node: yaml.Node) -> Any:
+            """construct_object, with plain strings (most of the nodes) taken straight from the node."""
+            if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+                return node.value
+            return self.construct_object(node, deep=True)
+
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
             self.flatten_mapping(node)
             mapping = LineDict()
             mapping.file, mapping.line, mapping.key_lines = file, node.start_mark.line + 1, {}
             for key_node, value_node in node.value:
-                key = self.construct_object(key_node, deep=True)
+                key = self.construct(key_node)
                 if not isinstance(key, (str, int, float, bool)) and key is not None:
                     raise yaml.constructor.ConstructorError(
                         None, None, "a mapping key must be a plain value", key_node.start_mark
@@ -64,11 +73,11 @@ def _make_loader(file: str) -> type:
                         key_node.start_mark,
                     )
                 mapping.key_lines[key] = key_node.start_mark.line + 1
-                mapping[key] = self.construct_object(value_node, deep=True)
+                mapping[key] = self.construct(value_node)
             return mapping
 
         def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
-            items = LineList(self.construct_object(child, deep=True) for child in node.value)
+            items = LineList(self.construct(child) for child in node.value)
             items.file, items.line = file, node.start_mark.line + 1
             items.item_lines = [child.start_mark.line + 1 for child in node.value]
             return items
