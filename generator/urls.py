@@ -59,7 +59,7 @@ def _relpath(path: str, start: str) -> str:
     to posixpath.relpath itself."""
     parts = path.split("/")
     base = [] if start == "." else start.split("/")
-    if any(p in ("", ".", "..") for p in parts + base):
+    if "" in parts or "." in parts or ".." in parts or "" in base or "." in base or ".." in base:
         return posixpath.relpath(path, start)
     common = 0
     while common < min(len(parts), len(base)) and parts[common] == base[common]:
@@ -81,6 +81,6 @@ def relative_url(target_md: str, from_md: str) -> str:
     target = url_of(target_md)
     path, _, anchor = target.partition("#")
     here = url_of(from_md)
-    rel = _relpath(path or ".", here or ".")
+    rel = _relpath(path.rstrip("/") or ".", here.rstrip("/") or ".")  # page URLs end in "/"
     rel = "./" if rel == "." else rel + "/"
     return rel + (f"#{anchor}" if anchor else "")

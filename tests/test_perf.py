@@ -6,13 +6,16 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks import synth
-from generator.link import _alternation
-from generator.urls import _relpath
+from generator.entities import build_entities
+from generator.link import _alternation, _entity_text, _strings
+from generator.load import load_tree
+from generator.urls import _relpath, relative_url, url_of
 from tests.conftest import run_kb
 
 
@@ -42,3 +45,23 @@ _PATH = st.lists(st.sampled_from(["a", "b", "frameworks", "x.md", "index.md", ".
 @given(_PATH.filter(bool), _PATH.filter(bool))
 def test_fast_relpath_equals_posixpath(path: str, start: str) -> None:
     assert _relpath(path, start) == posixpath.relpath(path, start)
+
+
+_MD = st.tuples(st.lists(st.sampled_from(["a", "b", "frameworks"]), max_size=3),
+                st.sampled_from(["x.md", "index.md"])).map(lambda t: "/".join([*t[0], t[1]]))
+
+
+@given(_MD, _MD)
+def test_relative_url_equals_the_posixpath_version(target: str, here: str) -> None:
+    rel = posixpath.relpath(url_of(target) or ".", url_of(here) or ".")
+    assert relative_url(target, here) == ("./" if rel == "." else rel + "/")
+
+
+def test_term_scan_text_equals_model_dump_strings(tmp_path: Path, sample: Path) -> None:
+    def dumped(entity: Any) -> str:
+        return " ".join(str(v) for v in _strings(entity.model_dump(exclude={"id", "aliases", "changes"})))
+
+    for root in (sample, synth.generate(tmp_path / "kb", 10)):
+        entities = [e for items in build_entities(load_tree(root)).by_kind.values() for e in items]
+        assert entities
+        assert [_entity_text(e) for e in entities] == [dumped(e) for e in entities]
