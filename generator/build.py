@@ -30,6 +30,7 @@ from mkdocs.utils import clean_directory
 from generator import branding, exports, permalinks
 from generator.errors import ContentError
 from generator.link import KnowledgeBase, load_knowledge_base
+from generator.load import ParseCache
 from generator.render import TEMPLATES, render
 from generator.urls import doc_path, url_of
 
@@ -288,8 +289,11 @@ def serve(root: Path, address: str) -> None:
     notice = QuietDirtyNotice()
     logger = logging.getLogger("mkdocs.commands.build")
     logger.addFilter(notice)
+    ParseCache.enabled = True
     try:
         with _for_root(root) as config_file:
             mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty")
     finally:
         logger.removeFilter(notice)
+        ParseCache.enabled = False
+        ParseCache.files.clear()

@@ -124,10 +124,15 @@ def parse_text(text: str, rel: str) -> Any:
         raise ContentError([_yaml_problem(rel, text, error)]) from None
 
 
-#: The last good parse of each file, with the exact bytes it was parsed from: `kb serve` loads
-#: the whole knowledge base again on every edit, and this re-parses only the files whose bytes
-#: changed (never stale: the bytes are compared, not timestamps). Nothing modifies parsed data.
-_parsed: dict[tuple[Path, str], tuple[bytes, Document]] = {}
+class ParseCache:
+    """The last good parse of each file, with the exact bytes it was parsed from. `kb serve`
+    turns it on: it loads the whole knowledge base again on every edit, and this re-parses only
+    the files whose bytes changed (never stale: bytes are compared, not timestamps). Off for
+    one-off commands, where keeping every parsed file alive only slows the garbage collector
+    through the MkDocs build. Nothing modifies parsed data."""
+
+    enabled = False
+    files: dict[tuple[Path, str], tuple[bytes, Document]] = {}
 
 
 def read_yaml(path: Path, root: Path) -> Document:
@@ -139,7 +144,7 @@ def read_yaml(path: Path, root: Path) -> Document:
             [Problem(rel, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
         )
     raw = path.read_bytes()
-    cached = _parsed.get((path, rel))
+    cached = ParseCache.files.get((path, rel)) if ParseCache.enabled else None
     if cached is not None and cached[0] == raw:
         return cached[1]
     try:
@@ -153,7 +158,8 @@ def read_yaml(path: Path, root: Path) -> Document:
     if data is None:
         raise ContentError([Problem(rel, 1, "file is empty (expected a mapping or a list)")])
     document = Document(path, rel, data)
-    _parsed[path, rel] = raw, document
+    if ParseCache.enabled:
+        ParseCache.files[path, rel] = raw, document
     return document
 
 
