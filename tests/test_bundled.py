@@ -65,3 +65,13 @@ def test_search_finds_the_page_first(browser: Any, bundled_url: str, query: str,
     finally:
         page.close()
     assert results[0] == "/" + expected, results[:3]
+
+
+def test_statistics_page_lists_quotable_figures_before_flagged_ones(bundled_site: Path) -> None:
+    html = (bundled_site / "statistics/index.html").read_text()
+    kb = load_knowledge_base(REPO)
+    position = {s.id: html.index(f'id="{s.id}"') for s in kb.statistics.values()}
+    quotable = [position[s.id] for s in kb.statistics.values() if s.verification in {"verified", "secondary"}]
+    flagged = [position[s.id] for s in kb.statistics.values() if s.verification in {"unverified", "incorrect"}]
+    assert quotable and flagged
+    assert max(quotable) < min(flagged)
