@@ -18,33 +18,13 @@ from typing import Any
 
 from generator.entities import Entities
 from generator.errors import Problem
-from generator.link import KnowledgeBase, _Linker
-from generator.model import CONTENT_KINDS, CaseStudy, Checklist, Entity, Faq, Persona, Playbook, Term
-from generator.render import entity_kind
+from generator.link import KnowledgeBase, _Linker, references
+from generator.model import CONTENT_KINDS, Checklist, Entity, Persona, Playbook
 
 AUDIENCES = ("internal", "client")
 
 #: Persona fields that only staff see, whatever the persona's own audience.
 INTERNAL_PERSONA_FIELDS = {"service_motion": None, "talking_points": []}
-
-
-def _references(entity: Entity) -> list[tuple[str, str, str]]:
-    """(field, kind, id) of every entity that entity's client-visible parts point to."""
-    refs: list[tuple[str, str, str]] = []
-    if isinstance(entity, Persona):
-        refs += [("playbooks", "playbook", pid) for pid in entity.playbooks]
-        if entity.next is not None:
-            refs.append(("next", "persona", entity.next.persona))
-    elif isinstance(entity, Playbook):
-        refs += [("checklists", "checklist", cid) for cid in entity.checklists]
-    elif isinstance(entity, Term):
-        refs += [("related", "term", tid) for tid in entity.related]
-    elif isinstance(entity, Faq):
-        refs += [("personas", "persona", pid) for pid in entity.personas]
-        refs += [("playbooks", "playbook", pid) for pid in entity.playbooks]
-    elif isinstance(entity, CaseStudy):
-        refs += [("playbooks", "playbook", pid) for pid in entity.playbooks]
-    return refs
 
 
 def reference_problems(kb: KnowledgeBase) -> list[Problem]:
@@ -54,13 +34,13 @@ def reference_problems(kb: KnowledgeBase) -> list[Problem]:
         for entity in kb.entities(kind).values():
             if entity.audience != "client":
                 continue
-            for field, target_kind, target_id in _references(entity):
+            for node, field, target_kind, target_id in references(kind, entity):
                 target = kb.entities(target_kind).get(target_id)
                 if target is not None and target.audience == "internal":
-                    path, line = entity.where_field(field)
+                    path, line = node.where_field(field)
                     problems.append(Problem(
                         path, line,
-                        f"client {entity_kind(entity)} '{entity.id}' references internal {target_kind} "
+                        f"client {kind} '{entity.id}' references internal {target_kind} "
                         f"'{target_id}' (make {target_kind} '{target_id}' audience: client, or drop the reference)",
                     ))
     return problems

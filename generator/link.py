@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -31,6 +32,7 @@ from generator.model import (
     Faq,
     Framework,
     Mapping,
+    NextPersona,
     Node,
     Persona,
     Playbook,
@@ -134,6 +136,31 @@ class KnowledgeBase:
         return [self.controls[(node.framework.id, c.id)] for c in node.control.children]
 
 
+#: Every id reference between content entities: (kind, field, kind it names). One table serves
+#: the unknown-id check here and the client-to-internal check in audience.py.
+REFERENCES: list[tuple[str, str, str]] = [
+    ("persona", "playbooks", "playbook"),
+    ("persona", "next", "persona"),
+    ("playbook", "checklists", "checklist"),
+    ("term", "related", "term"),
+    ("faq", "personas", "persona"),
+    ("faq", "playbooks", "playbook"),
+    ("case-study", "playbooks", "playbook"),
+]
+
+
+def references(kind: str, entity: Entity) -> Iterator[tuple[Node, str, str, str]]:
+    """(node, field, target kind, target id) of each id entity names; node and field locate it."""
+    for source, field, target in REFERENCES:
+        if source != kind:
+            continue
+        value = getattr(entity, field)
+        if isinstance(value, NextPersona):
+            yield entity, field, target, value.persona
+        elif isinstance(value, list):
+            yield from ((entity, field, target, item) for item in value)
+
+
 def closest_hint(value: str, choices: list[str] | Any) -> str:
     match = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
     return f"; closest valid id: '{match[0]}'" if match else ""
@@ -231,18 +258,18 @@ class _Linker:
 
         if self.check_progression(kb.personas):
             kb.personas = in_progression_order(kb.personas)
+        for source in dict.fromkeys(kind for kind, _, _ in REFERENCES):
+            for entity in kb.entities(source).values():
+                for node, field, target, target_id in references(source, entity):
+                    self.require(node, target, target_id, kb.entities(target), field)
         for persona in kb.personas.values():
             for pid in persona.playbooks:
-                self.require(persona, "playbook", pid, kb.playbooks, "playbooks")
                 if pid in kb.playbooks:
                     kb.personas_of_playbook[pid].append(persona)
-            if persona.next is not None:
-                self.require(persona.next, "persona", persona.next.persona, kb.personas, "persona")
             cite("persona", persona, None, persona.controls)
         for playbook in kb.playbooks.values():
             self.unique_parts(playbook, "step", playbook.steps)
             for cid in playbook.checklists:
-                self.require(playbook, "checklist", cid, kb.checklists, "checklists")
                 if cid in kb.checklists:
                     kb.playbooks_of_checklist[cid].append(playbook)
             cite("playbook", playbook, None, playbook.controls)
@@ -252,18 +279,9 @@ class _Linker:
             self.unique_parts(checklist, "item", checklist.items)
             for item in checklist.items:
                 cite("checklist", checklist, item, item.controls)
-        for term in kb.terms.values():
-            for tid in term.related:
-                self.require(term, "term", tid, kb.terms, "related")
         for faq in kb.faqs.values():
-            for pid in faq.personas:
-                self.require(faq, "persona", pid, kb.personas, "personas")
-            for pid in faq.playbooks:
-                self.require(faq, "playbook", pid, kb.playbooks, "playbooks")
             cite("faq", faq, None, faq.controls)
         for case in kb.case_studies.values():
-            for pid in case.playbooks:
-                self.require(case, "playbook", pid, kb.playbooks, "playbooks")
             cite("case-study", case, None, case.controls)
         for crosswalk in kb.crosswalks:
             self.link_crosswalk(kb, crosswalk)
