@@ -56,6 +56,7 @@ def test_search_index_holds_ids_terms_and_item_text(bundled_site: Path) -> None:
         ("AC-4", "frameworks/nist-sp-800-53r5/ac-4/"),
         ("shadow AI", "terms/shadow-ai/"),
         ("risk-averse", "personas/risk-averse/"),
+        ("least privilege", "terms/least-privilege/"),  # a term whose words are in control titles
     ],
 )
 def test_search_finds_the_page_first(browser: Any, bundled_url: str, query: str, expected: str) -> None:
