@@ -289,11 +289,11 @@ def serve(root: Path, address: str) -> None:
     notice = QuietDirtyNotice()
     logger = logging.getLogger("mkdocs.commands.build")
     logger.addFilter(notice)
-    ParseCache.enabled = True
+    ParseCache.keep_in_memory = True
     try:
         with _for_root(root) as config_file:
             mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty")
     finally:
         logger.removeFilter(notice)
-        ParseCache.enabled = False
-        ParseCache.files.clear()
+        ParseCache.keep_in_memory = False
+        ParseCache.forget()

@@ -6,7 +6,12 @@ empty files, huge files, and symlink loops. All problems are collected, never ra
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import pickle
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,46 +50,67 @@ class _DuplicateKey(yaml.MarkedYAMLError):
 
 
 _STR = "tag:yaml.org,2002:str"
+#: First characters for which YAML's implicit resolvers may give a plain scalar another type
+#: (bool, null, number, date, merge key); every other plain scalar is a string, without a regex.
+_RESOLVABLE = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
 
 
-def _make_loader(file: str) -> type:
-    class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-        def construct(self, node: yaml.Node) -> Any:
-            """construct_object, with plain strings (most of the nodes) taken straight from the node."""
-            if node.tag == _STR and isinstance(node, yaml.ScalarNode):
-                return node.value
-            return self.construct_object(node, deep=True)
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """CSafeLoader building LineDict/LineList, with the hot paths of PyYAML's Python half
+    (tag resolution and construction of plain strings, most of the nodes) short-circuited."""
 
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-            self.flatten_mapping(node)
-            mapping = LineDict()
-            mapping.file, mapping.line, mapping.key_lines = file, node.start_mark.line + 1, {}
-            for key_node, value_node in node.value:
-                key = self.construct(key_node)
-                if not isinstance(key, (str, int, float, bool)) and key is not None:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a mapping key must be a plain value", key_node.start_mark
-                    )
-                if key in mapping.key_lines:
-                    raise _DuplicateKey(
-                        None,
-                        None,
-                        f"duplicate key {key!r} (first defined on line {mapping.key_lines[key]})",
-                        key_node.start_mark,
-                    )
-                mapping.key_lines[key] = key_node.start_mark.line + 1
-                mapping[key] = self.construct(value_node)
-            return mapping
+    file = ""
 
-        def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
-            items = LineList(self.construct(child) for child in node.value)
-            items.file, items.line = file, node.start_mark.line + 1
-            items.item_lines = [child.start_mark.line + 1 for child in node.value]
-            return items
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and (not implicit[0] or (value and value[0] not in _RESOLVABLE)):
+            return _STR  # quoted, or plain and no resolver could match: a string
+        return str(super().resolve(kind, value, implicit))
 
-    Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_mapping)
-    Loader.add_constructor("tag:yaml.org,2002:seq", Loader.construct_sequence)
-    return Loader
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers are registered
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def construct(self, node: yaml.Node) -> Any:
+        """construct_object, with plain strings (most of the nodes) taken straight from the node."""
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value
+        return self.construct_object(node, deep=True)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        self.flatten_mapping(node)
+        mapping = LineDict()
+        key_lines: dict[Any, int] = {}
+        mapping.file, mapping.line, mapping.key_lines = self.file, node.start_mark.line + 1, key_lines
+        construct = self.construct
+        for key_node, value_node in node.value:
+            key = construct(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
+            if key in key_lines:
+                raise _DuplicateKey(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first defined on line {key_lines[key]})",
+                    key_node.start_mark,
+                )
+            key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = construct(value_node)
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+        construct = self.construct
+        items = LineList(construct(child) for child in node.value)
+        items.file, items.line = self.file, node.start_mark.line + 1
+        items.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return items
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 
 
 @dataclass(frozen=True)
@@ -118,24 +144,109 @@ def _yaml_problem(rel: str, text: str, error: yaml.YAMLError) -> Problem:
 
 def parse_text(text: str, rel: str) -> Any:
     """Parse one YAML document; raise ContentError with the file and line on failure."""
+    loader = _Loader(text)
+    loader.file = rel
     try:
-        return yaml.load(text, Loader=_make_loader(rel))  # noqa: S506 - our loader is a SafeLoader
+        return loader.get_single_data()
     except yaml.YAMLError as error:
         raise ContentError([_yaml_problem(rel, text, error)]) from None
+    finally:
+        loader.dispose()
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    """Unpickles parsed YAML only: the classes a safe YAML parse can produce, nothing that runs code."""
+
+    ALLOWED = {("generator.load", "LineDict"), ("generator.load", "LineList"), ("datetime", "date"),
+               ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the parse cache")
+        return super().find_class(module, name)
 
 
 class ParseCache:
-    """The last good parse of each file, with the exact bytes it was parsed from. `kb serve`
-    turns it on: it loads the whole knowledge base again on every edit, and this re-parses only
-    the files whose bytes changed (never stale: bytes are compared, not timestamps). Off for
-    one-off commands, where keeping every parsed file alive only slows the garbage collector
-    through the MkDocs build. Nothing modifies parsed data."""
+    """The last good parse of each file, keyed by its path and a digest of the exact bytes it was
+    parsed from, so a hit is never stale (bytes are compared, not timestamps).
 
-    enabled = False
-    files: dict[tuple[Path, str], tuple[bytes, Document]] = {}
+    Parsing is most of load's time: YAML is slow to parse and fast to unpickle. The cache is kept
+    in ROOT/build/cache/ between runs, so `kb validate` and `kb build` re-parse only the files
+    whose bytes changed; `kb serve` also keeps it in memory between rebuilds. Written atomically,
+    only when something changed; any unreadable or foreign cache file is ignored and replaced;
+    KB_NO_CACHE=1 turns the disk copy off. Nothing modifies parsed data."""
+
+    RELATIVE_PATH = Path("build") / "cache" / "parsed-yaml.pickle"
+    #: Bump when parsed data changes shape; the loader's own source is part of the key too.
+    FORMAT = 1
+    keep_in_memory = False
+    _kept: dict[Path, ParseCache] = {}
+
+    def __init__(self, file: Path | None, files: dict[str, tuple[bytes, Any]]) -> None:
+        self.file = file
+        self.files = files
+        self.used: set[str] = set()
+        self.changed = False
+
+    @staticmethod
+    @functools.cache
+    def key() -> str:
+        source = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+        return f"{ParseCache.FORMAT}:{yaml.__version__}:{sys.version_info[:2]}:{source}"
+
+    @classmethod
+    def for_root(cls, root: Path) -> ParseCache:
+        if cls.keep_in_memory and root in cls._kept:
+            return cls._kept[root]
+        file = None if os.environ.get("KB_NO_CACHE") else root / cls.RELATIVE_PATH
+        files: dict[str, tuple[bytes, Any]] = {}
+        if file is not None:
+            try:
+                with file.open("rb") as handle:
+                    stored = _CacheUnpickler(handle).load()
+                if isinstance(stored, dict) and stored.get("key") == cls.key():
+                    files = stored["files"]
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+                    KeyError, IndexError):
+                files = {}
+        cache = cls(file, files)
+        if cls.keep_in_memory:
+            cls._kept[root] = cache
+        return cache
+
+    def get(self, rel: str, digest: bytes) -> Any:
+        self.used.add(rel)
+        hit = self.files.get(rel)
+        return hit[1] if hit is not None and hit[0] == digest else None
+
+    def put(self, rel: str, digest: bytes, data: Any) -> None:
+        self.files[rel] = digest, data
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache if it changed, without the files no longer read."""
+        if self.keep_in_memory or self.file is None:
+            return
+        gone = self.files.keys() - self.used
+        if not (self.changed or gone):
+            return
+        for rel in gone:
+            del self.files[rel]
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.file.parent, delete=False) as handle:
+                pickle.dump({"key": self.key(), "files": self.files}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.file)
+        except OSError:
+            pass  # a read-only tree only loses the speed-up
+        self.changed = False
+
+    @classmethod
+    def forget(cls) -> None:
+        cls._kept.clear()
 
 
-def read_yaml(path: Path, root: Path) -> Document:
+def read_yaml(path: Path, root: Path, cache: ParseCache | None = None) -> Document:
     """Read and parse one file, refusing what is too big, not UTF-8 or empty."""
     rel = display_path(path, root)
     size = path.stat().st_size
@@ -144,9 +255,9 @@ def read_yaml(path: Path, root: Path) -> Document:
             [Problem(rel, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
         )
     raw = path.read_bytes()
-    cached = ParseCache.files.get((path, rel)) if ParseCache.enabled else None
-    if cached is not None and cached[0] == raw:
-        return cached[1]
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    if cache is not None and (data := cache.get(rel, digest)) is not None:
+        return Document(path, rel, data)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -157,10 +268,9 @@ def read_yaml(path: Path, root: Path) -> Document:
     data = parse_text(text, rel)
     if data is None:
         raise ContentError([Problem(rel, 1, "file is empty (expected a mapping or a list)")])
-    document = Document(path, rel, data)
-    if ParseCache.enabled:
-        ParseCache.files[path, rel] = raw, document
-    return document
+    if cache is not None:
+        cache.put(rel, digest, data)
+    return Document(path, rel, data)
 
 
 def find_yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
@@ -193,14 +303,16 @@ def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks")) 
     """Load every YAML file of the knowledge base, collecting all problems before failing."""
     problems: list[Problem] = []
     documents: list[Document] = []
+    cache = ParseCache.for_root(root)
     for name in folders:
         for path in find_yaml_files(root / name, root, problems):
             try:
-                documents.append(read_yaml(path, root))
+                documents.append(read_yaml(path, root, cache))
             except ContentError as error:
                 problems.extend(error.problems)
             except OSError as error:
                 problems.append(Problem(display_path(path, root), 1, f"cannot read file: {error.strerror}"))
+    cache.save()
     if problems:
         raise ContentError(problems)
     return documents

@@ -19,6 +19,7 @@ import yaml
 
 from generator import assessment_pages, branding, coverage, markup, review, urls
 from generator.link import ControlNode, KnowledgeBase
+from generator.memory import no_cyclic_gc
 from generator.model import CONTENT_KINDS, Entity, Framework
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
@@ -234,6 +235,7 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
     }
 
 
+@no_cyclic_gc()
 def render(kb: KnowledgeBase, templates: Path = TEMPLATES, producers: list[Producer] | None = None) -> Rendered:
     env = environment(templates)
     files: dict[str, str | bytes] = {}
