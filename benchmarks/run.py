@@ -88,19 +88,25 @@ def median_run(runs: list[Run]) -> dict[str, Any]:
 def bench_size(playbooks: int, reps: int, work: Path, env: dict[str, str]) -> dict[str, Any]:
     root = synth.generate(work / f"kb-{playbooks}", playbooks)
     root_arg = ["--root", str(root)]
-    steps: dict[str, list[Run]] = {k: [] for k in ("validate", "link", "render", "mkdocs", "kb_build")}
+    cold = {**env, "KB_NO_CACHE": "1"}  # no parse cache read or written: every file parsed
+    # (command, environment) per step; "_cold" steps parse every YAML file, the others find
+    # the unchanged files in the parse cache (build/cache), as a second run would.
     commands = {
-        "validate": [*KB, *root_arg, "validate"],
-        "link": [sys.executable, "-m", "benchmarks.stage", "link", str(root)],
-        "render": [sys.executable, "-m", "benchmarks.stage", "render", str(root)],
-        "mkdocs": [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / baseline.CONFIG_NAME),
-                   "-d", str(root / "site-baseline")],
-        "kb_build": [*KB, *root_arg, "build", "--out", str(root / "site")],
+        "validate_cold": ([*KB, *root_arg, "validate"], cold),
+        "validate": ([*KB, *root_arg, "validate"], env),
+        "link_cold": ([sys.executable, "-m", "benchmarks.stage", "link", str(root)], cold),
+        "link": ([sys.executable, "-m", "benchmarks.stage", "link", str(root)], env),
+        "render": ([sys.executable, "-m", "benchmarks.stage", "render", str(root)], env),
+        "mkdocs": ([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / baseline.CONFIG_NAME),
+                    "-d", str(root / "site-baseline")], env),
+        "kb_build": ([*KB, *root_arg, "build", "--out", str(root / "site")], env),
     }
+    measure(commands["validate"][0], env)  # fills the parse cache
+    steps: dict[str, list[Run]] = {k: [] for k in commands}
     for rep in range(1, reps + 1):
-        for name, command in commands.items():
+        for name, (command, step_env) in commands.items():
             print(f"  {playbooks:>5} playbooks, run {rep}/{reps}: {name} ...", end="", flush=True)
-            run = measure(command, env)
+            run = measure(command, step_env)
             steps[name].append(run)
             print(f" {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, {run.peak_mib:.0f} MiB", flush=True)
     result = {name: median_run(runs) for name, runs in steps.items()}
@@ -201,12 +207,13 @@ def _fmt(seconds: float) -> str:
 
 def table(results: dict[str, Any]) -> str:
     sizes = results["sizes"]
-    head = "| Playbooks (pages) | validate (CLI) | load + model + link | render | mkdocs build (baseline) | kb build | kb build / baseline | peak MiB (kb build) |"
+    head = ("| Playbooks (pages) | validate (CLI): cold / cached | load + model + link: cold / cached | render"
+            " | mkdocs build (baseline) | kb build | kb build / baseline | peak MiB (kb build) |")
     rows = [head, "| " + " | ".join(["---"] * 8) + " |"]
     for s in sizes:
         rows.append(
-            f"| {s['playbooks']:,} ({s['pages']:,}) | {_fmt(s['validate']['wall_s'])} s"
-            f" | {_fmt(s['link']['validate_s'])} s | {_fmt(s['render']['render_s'])} s"
+            f"| {s['playbooks']:,} ({s['pages']:,}) | {_fmt(s['validate_cold']['wall_s'])} s / {_fmt(s['validate']['wall_s'])} s"
+            f" | {_fmt(s['link_cold']['validate_s'])} s / {_fmt(s['link']['validate_s'])} s | {_fmt(s['render']['render_s'])} s"
             f" | {_fmt(s['mkdocs']['wall_s'])} s ({s['mkdocs']['pages_per_s']:.0f} p/s, CPU {_fmt(s['mkdocs']['cpu_s'])} s)"
             f" | {_fmt(s['kb_build']['wall_s'])} s ({s['kb_build']['pages_per_s']:.0f} p/s, CPU {_fmt(s['kb_build']['cpu_s'])} s)"
             f" | {s['ratio_wall']:.2f} wall, {s['ratio_cpu']:.2f} CPU | {s['kb_build']['peak_mib']:.0f} |"
@@ -224,15 +231,18 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
                 worst["ratio_cpu"] <= TARGET_RATIO))
     big = by.get(max(by))
     if big:
-        out.append((f"load + model + link of {big['playbooks']:,} playbooks ≤ {TARGET_VALIDATE_S:.0f} s",
-                    f"{big['link']['validate_s']:.2f} s", big["link"]["validate_s"] <= TARGET_VALIDATE_S))
-        out.append((f"render of {big['playbooks']:,} playbooks ≤ {TARGET_RENDER_S:.0f} s",
+        n = f"{big['playbooks']:,}"
+        for step, how in (("link", "unchanged files from the parse cache"), ("link_cold", "cold: every file parsed")):
+            out.append((f"load + model + link of {n} playbooks ≤ {TARGET_VALIDATE_S:.0f} s ({how})",
+                        f"{big[step]['validate_s']:.2f} s", big[step]["validate_s"] <= TARGET_VALIDATE_S))
+        out.append((f"render of {n} playbooks ≤ {TARGET_RENDER_S:.0f} s",
                     f"{big['render']['render_s']:.2f} s", big["render"]["render_s"] <= TARGET_RENDER_S))
-        out.append((f"peak memory of the {big['playbooks']:,}-playbook kb build ≤ {TARGET_PEAK_MIB} MiB",
+        out.append((f"peak memory of the {n}-playbook kb build ≤ {TARGET_PEAK_MIB} MiB",
                     f"{big['kb_build']['peak_mib']:.0f} MiB", big["kb_build"]["peak_mib"] <= TARGET_PEAK_MIB))
     if 100 in by and 1000 in by:
         growth = {
-            "load+model+link": by[1000]["link"]["validate_s"] / by[100]["link"]["validate_s"],
+            "load+model+link (cold)": by[1000]["link_cold"]["validate_s"] / by[100]["link_cold"]["validate_s"],
+            "load+model+link (cached)": by[1000]["link"]["validate_s"] / by[100]["link"]["validate_s"],
             "render": by[1000]["render"]["render_s"] / by[100]["render"]["render_s"],
             "mkdocs build": by[1000]["mkdocs"]["cpu_s"] / by[100]["mkdocs"]["cpu_s"],
             "kb build": by[1000]["kb_build"]["cpu_s"] / by[100]["kb_build"]["cpu_s"],

@@ -17,9 +17,11 @@ from generator.build import write_files
 from generator.entities import build_entities
 from generator.link import _Linker, load_knowledge_base
 from generator.load import load_tree
+from generator.memory import no_cyclic_gc
 from generator.render import render
 
 
+@no_cyclic_gc()  # as load_knowledge_base runs these three
 def link(root: Path) -> dict[str, float]:
     start = time.perf_counter()
     documents = load_tree(root)
