@@ -150,6 +150,15 @@ def _wait_for(predicate: Any, limit: float, what: str, server: subprocess.Popen[
     raise SystemExit(f"timed out after {limit:.0f} s waiting for {what}:\n{log.read_text()[-3000:]}")
 
 
+#: The two edits the preview is timed with: a change to a playbook's text (its objective), which
+#: changes only the pages that show that text, and a rename, which also changes the nav of the
+#: whole Playbooks section.
+PREVIEW_EDITS = {
+    "text": lambda n: f"Bring client estate {n} to",
+    "rename": synth.playbook_title,
+}
+
+
 def bench_preview(root: Path, env: dict[str, str], edits: int = 3) -> dict[str, Any]:
     """Start `kb serve`, edit one playbook's YAML, time until its page shows the change."""
     port = _free_port()
@@ -158,6 +167,7 @@ def bench_preview(root: Path, env: dict[str, str], edits: int = 3) -> dict[str, 
     path = root / "content/playbooks" / f"{synth.playbook_id(playbook)}.yaml"
     url = f"http://127.0.0.1:{port}/playbooks/{synth.playbook_id(playbook)}/"
     original = path.read_text(encoding="utf-8")
+    timings: dict[str, list[float]] = {kind: [] for kind in PREVIEW_EDITS}
     with log.open("wb") as sink:
         start = time.perf_counter()
         server = subprocess.Popen([*KB, "--root", str(root), "serve", "--address", f"127.0.0.1:{port}"],
@@ -165,15 +175,17 @@ def bench_preview(root: Path, env: dict[str, str], edits: int = 3) -> dict[str, 
         try:
             _wait_for(lambda: _get(url) is not None, 900, "the first build", server, log)
             first = time.perf_counter() - start
-            timings = []
-            for n in range(1, edits + 1):
-                marker = f"edited {n} {time.time_ns()}"
-                print(f"  preview: edit {n}/{edits} ...", end="", flush=True)
-                path.write_text(original.replace(synth.playbook_title(playbook),
-                                                 f"{synth.playbook_title(playbook)} {marker}"), encoding="utf-8")
-                took = _wait_for(lambda m=marker: m in (_get(url) or ""), 300, "the edit to show", server, log)
-                timings.append(took)
-                print(f" {took:.2f} s", flush=True)
+            for kind, anchor in PREVIEW_EDITS.items():
+                old = anchor(playbook)
+                for n in range(1, edits + 1):
+                    marker = f"edited {n} {time.time_ns()}"
+                    print(f"  preview: {kind} edit {n}/{edits} ...", end="", flush=True)
+                    path.write_text(original.replace(old, f"{old} {marker}", 1), encoding="utf-8")
+                    took = _wait_for(lambda m=marker: m in (_get(url) or ""), 300, "the edit to show", server, log)
+                    timings[kind].append(took)
+                    print(f" {took:.2f} s", flush=True)
+                path.write_text(original, encoding="utf-8")
+                _wait_for(lambda o=old: "edited" not in (_get(url) or "edited"), 300, "the original to show", server, log)
         finally:
             path.write_text(original, encoding="utf-8")
             server.terminate()
@@ -183,7 +195,8 @@ def bench_preview(root: Path, env: dict[str, str], edits: int = 3) -> dict[str, 
                 server.kill()
                 server.wait()
     return {"playbooks": len(list((root / "content/playbooks").glob("*.yaml"))), "first_build_s": first,
-            "edit_to_page_s": statistics.median(timings), "edits": timings}
+            "edit_to_page_s": statistics.median(timings["text"]), "edits": timings["text"],
+            "rename_to_page_s": statistics.median(timings["rename"]), "renames": timings["rename"]}
 
 
 def machine() -> dict[str, Any]:
@@ -255,6 +268,9 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
         out.append((f"page rebuilt ≤ {TARGET_PREVIEW_S:.0f} s after an edit under kb serve ({preview['playbooks']} playbooks)",
                     f"{preview['edit_to_page_s']:.1f} s (first build {preview['first_build_s']:.0f} s)",
                     preview["edit_to_page_s"] <= TARGET_PREVIEW_S))
+        if "rename_to_page_s" in preview:
+            out.append((f"the same after renaming the playbook (its nav section is redrawn too; target ≤ {TARGET_PREVIEW_S:.0f} s)",
+                        f"{preview['rename_to_page_s']:.1f} s", preview["rename_to_page_s"] <= TARGET_PREVIEW_S))
     return out
 
 
