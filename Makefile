@@ -39,4 +39,4 @@ bench: install
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf site build/docs/* .pytest_cache
+	rm -rf site build/docs/* build/cache .pytest_cache
