@@ -4,10 +4,10 @@ Every measured step runs in a fresh process, so its peak memory (from wait4) is 
 `kb validate`; load+model+link and render (timed inside the process, see stage.py); `mkdocs
 build` of the already-rendered pages without our hook (the baseline, see baseline.py); and the
 full `kb build`. Baseline and `kb build` alternate within each repetition, so a machine that
-gets busier or quieter affects both alike. Medians are reported. CPU time (user + system) is
-shown next to wall time: on a shared machine it is the steadier of the two.
+gets busier or quieter affects both alike; the ratio is the median of those back-to-back pairs
+(CPU time, user + system: on a shared machine the steadier of the two). Medians are reported.
 
-    python -m benchmarks.run [--sizes 10,100,1000] [--reps 2] [--big-reps 1] [--no-serve]
+    python -m benchmarks.run [--sizes 10,100,1000] [--reps 4] [--big-reps 1] [--no-serve]
 """
 
 from __future__ import annotations
@@ -118,8 +118,11 @@ def bench_size(playbooks: int, reps: int, work: Path, env: dict[str, str]) -> di
     result["ratio_wall"] = result["kb_build"]["wall_s"] / result["mkdocs"]["wall_s"]
     result["ratio_cpu"] = result["kb_build"]["cpu_s"] / result["mkdocs"]["cpu_s"]
     # The same ratio, pairwise per repetition (baseline and ours ran back to back).
+    # This machine's speed drifts by 20% within minutes, so the target is judged on this one.
     result["ratio_wall_paired"] = statistics.median(
         k.wall / m.wall for k, m in zip(steps["kb_build"], steps["mkdocs"], strict=True))
+    result["ratio_cpu_paired"] = statistics.median(
+        k.cpu / m.cpu for k, m in zip(steps["kb_build"], steps["mkdocs"], strict=True))
     result["playbooks"] = playbooks
     result["root"] = str(root)
     return result
@@ -229,7 +232,7 @@ def table(results: dict[str, Any]) -> str:
             f" | {_fmt(s['link_cold']['validate_s'])} s / {_fmt(s['link']['validate_s'])} s | {_fmt(s['render']['render_s'])} s"
             f" | {_fmt(s['mkdocs']['wall_s'])} s ({s['mkdocs']['pages_per_s']:.0f} p/s, CPU {_fmt(s['mkdocs']['cpu_s'])} s)"
             f" | {_fmt(s['kb_build']['wall_s'])} s ({s['kb_build']['pages_per_s']:.0f} p/s, CPU {_fmt(s['kb_build']['cpu_s'])} s)"
-            f" | {s['ratio_wall']:.2f} wall, {s['ratio_cpu']:.2f} CPU | {s['kb_build']['peak_mib']:.0f} |"
+            f" | {s['ratio_cpu_paired']:.2f} (CPU, median of pairs) | {s['kb_build']['peak_mib']:.0f} |"
         )
     return "\n".join(rows)
 
@@ -238,10 +241,10 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     """(target, measured, met) for each of the issue's targets that this run measured."""
     by = {s["playbooks"]: s for s in results["sizes"]}
     out = []
-    worst = max(results["sizes"], key=lambda s: s["ratio_cpu"])
+    worst = max(results["sizes"], key=lambda s: s["ratio_cpu_paired"])
     out.append((f"kb build ≤ {TARGET_RATIO:.2f} × baseline at every size",
-                ", ".join(f"{s['playbooks']}: {s['ratio_wall']:.2f} wall / {s['ratio_cpu']:.2f} CPU" for s in results["sizes"]),
-                worst["ratio_cpu"] <= TARGET_RATIO))
+                ", ".join(f"{s['playbooks']}: {s['ratio_cpu_paired']:.2f}" for s in results["sizes"]),
+                worst["ratio_cpu_paired"] <= TARGET_RATIO))
     big = by.get(max(by))
     if big:
         n = f"{big['playbooks']:,}"
@@ -304,7 +307,7 @@ def write_readme(results: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000")
-    parser.add_argument("--reps", type=int, default=2, help="repetitions below 1,000 playbooks")
+    parser.add_argument("--reps", type=int, default=4, help="repetitions below 1,000 playbooks")
     parser.add_argument("--big-reps", type=int, default=1, help="repetitions at 1,000 playbooks and more")
     parser.add_argument("--no-serve", action="store_true", help="skip the live-preview measurement")
     parser.add_argument("--serve-size", type=int, default=100, help="playbooks for the live-preview measurement")
