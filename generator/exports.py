@@ -57,11 +57,6 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def _revised(checklist: Checklist) -> str | None:
-    dates = [change.date for change in checklist.changes] or ([checklist.reviewed] if checklist.reviewed else [])
-    return max(dates).isoformat() if dates else None
-
-
 def as_markdown(kb: KnowledgeBase, checklist: Checklist, context: TicketContext) -> str:
     # An autolink, so characters of a client name in the query string stay literal
     lines = [f"**{_md(checklist.title)}** (version {_md(checklist.version)})", "", f"<{link(kb, checklist, None, context)}>"]
@@ -100,7 +95,7 @@ def as_data(kb: KnowledgeBase, checklist: Checklist, context: TicketContext) -> 
             "id": checklist.id,
             "title": checklist.title,
             "version": checklist.version,
-            "revised": _revised(checklist),
+            "revised": checklist.revised.isoformat() if checklist.revised else None,
             "url": link(kb, checklist, None, context),
         },
         "context": dict(context.fields()),

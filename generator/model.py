@@ -189,6 +189,11 @@ class Checklist(Entity):
     items: list[ChecklistItem] = Field(min_length=1)
     sign_off: list[Text] = Field(default_factory=lambda: ["Technician", "Client contact"])
 
+    @property
+    def revised(self) -> dt.date | None:
+        """The date of the latest change note, or the review date if there are none."""
+        return max(change.date for change in self.changes) if self.changes else self.reviewed
+
 
 class Term(Entity):
     term: Text
