@@ -204,7 +204,7 @@ class ParseCache:
             try:
                 with file.open("rb") as handle:
                     stored = _CacheUnpickler(handle).load()
-                if isinstance(stored, dict) and stored.get("key") == cls.key():
+                if isinstance(stored, dict) and stored.get("key") == cls.key() and isinstance(stored.get("files"), dict):
                     files = stored["files"]
             except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
                     KeyError, IndexError):
@@ -217,7 +217,7 @@ class ParseCache:
     def get(self, rel: str, digest: bytes) -> Any:
         self.used.add(rel)
         hit = self.files.get(rel)
-        return hit[1] if hit is not None and hit[0] == digest else None
+        return hit[1] if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest else None
 
     def put(self, rel: str, digest: bytes, data: Any) -> None:
         self.files[rel] = digest, data

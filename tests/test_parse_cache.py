@@ -74,6 +74,13 @@ def test_a_corrupt_cache_is_ignored_and_replaced(sample: Path) -> None:
     assert pickle.loads(cache_file(sample).read_bytes())["key"] == ParseCache.key()
 
 
+@pytest.mark.parametrize("files", [["a list"], {"content/site.yaml": "not a pair"}, {"content/site.yaml": (1, 2, 3)}])
+def test_a_cache_of_the_wrong_shape_is_not_used(sample: Path, files: Any) -> None:
+    first = snapshot(sample)
+    cache_file(sample).write_bytes(pickle.dumps({"key": ParseCache.key(), "files": files}))
+    assert snapshot(sample) == first
+
+
 class _RunsCode:
     def __reduce__(self) -> tuple[Any, ...]:
         return (os.mkdir, (self.target,))
