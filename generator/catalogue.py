@@ -6,7 +6,6 @@ from typing import Any
 
 from generator import urls
 from generator.link import KnowledgeBase
-from generator.render import entity_title
 
 KINDS = ["persona", "playbook", "checklist", "term", "faq", "case-study", "statistic", "takeaway", "framework", "control"]
 
@@ -21,7 +20,7 @@ def rows(kb: KnowledgeBase, kind: str | None = None) -> list[dict[str, Any]]:
                 out.append({
                     "kind": name,
                     "id": entity.id,
-                    "title": entity_title(entity),
+                    "title": entity.display_name,
                     "url": base + urls.url_of(urls.doc_path(name, entity.id)),
                     "audience": entity.audience,
                 })

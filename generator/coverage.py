@@ -198,19 +198,11 @@ def rollup(kb: KnowledgeBase, node: ControlNode) -> Rollup:
 
     visit(node)
     entries = [
-        RollupEntry(kind, eid, _title(cite), list(controls.values()), len(places))
+        RollupEntry(kind, eid, cite.entity.display_name, list(controls.values()), len(places))
         for (kind, eid), (cite, controls, places) in found.items()
     ]
     entries.sort(key=lambda r: (_KIND_ORDER.index(r.kind), r.title.lower()))
     return Rollup(entries, outcomes, gaps)
-
-
-def _title(cite: Citation) -> str:
-    entity = cite.entity
-    for name in ("title", "name", "question"):
-        if hasattr(entity, name):
-            return str(getattr(entity, name))
-    return entity.id
 
 
 def coverage_pages(kb: KnowledgeBase) -> list[Any]:

@@ -96,6 +96,15 @@ class Entity(Node):
         default_factory=list, description="Staff-only notes (pricing, escalation, tooling); never in client builds."
     )
 
+    @property
+    def display_name(self) -> str:
+        """What pages call the entity: its title, name, term or question, whichever its kind has."""
+        for name in ("title", "name", "term", "question"):
+            value = getattr(self, name, None)
+            if isinstance(value, str):
+                return value
+        return self.id
+
 
 class Contact(Node):
     email: Text | None = None

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from generator import urls
 from generator.errors import ContentError, Problem
 from generator.link import KnowledgeBase
-from generator.render import entity_title, environment, hand_written_pages
+from generator.render import environment, hand_written_pages
 
 MANIFEST = "permalinks.json"
 FORMAT = 1
@@ -52,7 +52,7 @@ def entries(kb: KnowledgeBase) -> list[dict[str, Any]]:
 
     for kind in (*PAGE_KINDS, *ANCHOR_KINDS):
         for entity in kb.entities(kind).values():
-            add(kind, entity.id, urls.doc_path(kind, entity.id), entity_title(entity), content_hash(entity),
+            add(kind, entity.id, urls.doc_path(kind, entity.id), entity.display_name, content_hash(entity),
                 aliases=list(entity.aliases))
             if kind == "checklist":
                 for item in entity.items:

@@ -169,7 +169,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         html=markup.html,
         slug=urls.control_slug,
     )
-    env.globals.update(entity_kind=entity_kind, entity_title=entity_title, by_kind=by_kind)
+    env.globals.update(entity_kind=entity_kind, by_kind=by_kind)
     return env
 
 
@@ -187,14 +187,6 @@ def by_kind(items: Iterable[Any]) -> dict[str, list[Any]]:
     for item in items:
         groups[item.kind].append(item)
     return groups
-
-
-def entity_title(entity: Entity) -> str:
-    """The display name of any entity, whatever its kind calls it."""
-    for name in ("title", "name", "term", "question"):
-        if hasattr(entity, name):
-            return str(getattr(entity, name))
-    return entity.id
 
 
 def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:

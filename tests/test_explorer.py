@@ -15,7 +15,6 @@ import pytest
 
 from generator.coverage import rollup
 from generator.link import KnowledgeBase, load_knowledge_base
-from generator.render import entity_title
 from tests.conftest import REPO, run_kb
 
 CSF = "nist-csf-2.0"
@@ -51,7 +50,7 @@ def test_pr_aa_05_lists_everything_that_cites_it(bundled_site: Path, kb: Knowled
         group = [c for c in cites if c.kind == kind]
         rows = section(cited_by, f"{label} ({len(group)}) ¶")
         for cite in group:
-            where = entity_title(cite.entity)
+            where = cite.entity.display_name
             if cite.part is not None:
                 where += " › " + (getattr(cite.part, "title", None) or getattr(cite.part, "text"))
             assert f"{where} {' '.join(cite.ref.why.split())}" in rows, where
