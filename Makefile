@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test browser bench clean
+.PHONY: install site serve test browser bench goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: install browser
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+goldens: install
+	KB_UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_goldens.py tests/test_checklists.py -k golden
 
 clean:
 	rm -rf site build/docs/* build/cache .pytest_cache

@@ -1,0 +1,1 @@
+// Knowledge base behaviour. No network access, no third-party code.
