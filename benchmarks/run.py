@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results.json"
 README = REPO / "README.md"
-KB = [sys.executable, "-c", "from generator.cli import main; main()"]
+KB = [sys.executable, "-c", "from generator.cli.app import main; main()"]
 TABLE_START, TABLE_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 #: The issue's targets, checked in the summary.

@@ -14,8 +14,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.pdf import CHROMIUM_ARGS, serve_folder as serve  # noqa: F401 - shared with tests
+from generator.cli.app import cli
+from generator.support.pdf import CHROMIUM_ARGS, serve_folder as serve  # noqa: F401 - shared with tests
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import assessment
-from generator.link import load_knowledge_base
+from generator.features.assessment import model as assessment
+from generator.core.link import load_knowledge_base
 from tests.conftest import FIXTURES, REPO, edit, run_kb
 
 ANSWERS = FIXTURES / "assessment"
@@ -74,7 +74,7 @@ def test_text_output() -> None:
 def test_interactive_gives_the_same_result_as_the_file() -> None:
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from generator.cli.app import cli
 
     data = assessment.kb_data(load_knowledge_base(REPO))
     wanted = dict(line.split(": ") for line in (ANSWERS / "risk-averse.yaml").read_text().splitlines()

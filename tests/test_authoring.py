@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import review
-from generator.link import load_knowledge_base
-from generator.render import render
-from generator.scaffold import FOLDER_OF_KIND, skeleton
+from generator.features.authoring import review
+from generator.core.link import load_knowledge_base
+from generator.core.render import render
+from generator.features.authoring.scaffold import FOLDER_OF_KIND, skeleton
 from tests.conftest import edit, run_kb
 
 TODAY = "2026-11-30"
@@ -202,7 +202,7 @@ def test_review_queue_lists_what_is_due_oldest_first(sample: Path, monkeypatch: 
 
 
 def test_review_queue_is_left_out_of_client_builds(sample: Path) -> None:
-    from generator.audience import for_audience
+    from generator.core.audience import for_audience
 
     kb = load_knowledge_base(reviewed(sample))
     assert [p.path for p in review.review_queue_pages(kb)] == ["review-queue.md"]
@@ -212,7 +212,7 @@ def test_review_queue_is_left_out_of_client_builds(sample: Path) -> None:
     assert "review-queue.md" not in files
     assert "whats-new.md" in files
     assert "Security lead" not in str(files["playbooks/sort-out-access.md"])  # owners are internal
-    from generator.pack import pack
+    from generator.features.packs.pack import pack
 
     packed = render(pack(kb, "Acme Ltd", "starter")).files
     assert "whats-new.md" not in packed and "review-queue.md" not in packed
@@ -296,7 +296,7 @@ def test_new_playbook_is_live_in_kb_serve_and_edits_reload(sample: Path) -> None
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import main; main()", "--root", str(sample),
+        [sys.executable, "-c", "from generator.cli.app import main; main()", "--root", str(sample),
          "serve", "--address", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "KB_TODAY": TODAY},
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import CONTENT_KINDS
+from generator.core.model import CONTENT_KINDS
 from tests.conftest import REPO, edit, run_kb
 
 GUIDE = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.cli import cli
+from generator.cli.app import cli
 from tests.conftest import REPO, run_kb
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.link import KnowledgeBase, load_knowledge_base
+from generator.core.link import KnowledgeBase, load_knowledge_base
 from tests.conftest import REPO, SHARED
 
 ARTICLE = SHARED / "seed" / "000_b0ef5c12ab499c01.txt"

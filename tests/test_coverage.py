@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.coverage import band, coverage
-from generator.link import load_knowledge_base
+from generator.features.frameworks.coverage import band, coverage
+from generator.core.link import load_knowledge_base
 from tests.conftest import REPO, edit, run_kb
 
 

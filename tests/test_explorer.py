@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator.coverage import rollup
-from generator.link import KnowledgeBase, load_knowledge_base
+from generator.features.frameworks.coverage import rollup
+from generator.core.link import KnowledgeBase, load_knowledge_base
 from tests.conftest import REPO, run_kb
 
 CSF = "nist-csf-2.0"

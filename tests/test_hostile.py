@@ -15,7 +15,7 @@ from typing import Any
 import markdown as python_markdown
 import pytest
 
-from generator import markup
+from generator.core import markup
 from tests.conftest import FIXTURES, run_kb, serve
 from tests.htmlcheck import html_errors
 from tests.linkcheck import broken_links

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import ContentError
-from generator.load import MAX_FILE_BYTES, load_tree, parse_text
+from generator.core.errors import ContentError
+from generator.core.load import MAX_FILE_BYTES, load_tree, parse_text
 
 
 def problems_of(text: str) -> list[str]:

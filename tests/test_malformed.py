@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import Playbook
+from generator.core.model import Playbook
 from tests.conftest import FIXTURES, edit, run_kb, tree_digest
 
 Mutation = Callable[[Path], None]

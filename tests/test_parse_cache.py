@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from generator import load
-from generator.load import LineDict, LineList, ParseCache, load_tree
+from generator.core import load
+from generator.core.load import LineDict, LineList, ParseCache, load_tree
 from tests.conftest import edit, run_kb
 
 

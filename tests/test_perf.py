@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks import synth
-from generator.entities import build_entities
-from generator.link import _alternation, _entity_text, _strings
-from generator.load import LineDict, LineList, load_tree, parse_text
-from generator.urls import _relpath, relative_url, url_of
+from generator.core.entities import build_entities
+from generator.core.link import _alternation, _entity_text, _strings
+from generator.core.load import LineDict, LineList, load_tree, parse_text
+from generator.core.urls import _relpath, relative_url, url_of
 from tests.conftest import run_kb
 
 

@@ -19,7 +19,7 @@ def test_dirty_preview_keeps_macro_pages_and_shared_parts_current(sample: Path) 
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli import main; main()", "--root", str(sample),
+        [sys.executable, "-c", "from generator.cli.app import main; main()", "--root", str(sample),
          "serve", "--address", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ),
     )

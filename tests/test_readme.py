@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from generator.entities import CONTENT_FILES, validate
-from generator.load import parse_text
-from generator.model import CONTENT_KINDS, Crosswalk, Framework, Site
+from generator.core.entities import CONTENT_FILES, validate
+from generator.core.load import parse_text
+from generator.core.model import CONTENT_KINDS, Crosswalk, Framework, Site
 from tests.conftest import REPO
 
 BLOCKS = re.findall(r"```yaml\n# (\S+)\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)

@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.entities import CONTENT_FILES
-from generator.model import CONTENT_KINDS
-from generator.schema import modeline, schemas
+from generator.core.entities import CONTENT_FILES
+from generator.core.model import CONTENT_KINDS
+from generator.features.authoring.schema import modeline, schemas
 from tests.conftest import REPO, run_kb
 
 SCHEMAS = REPO / "schemas"

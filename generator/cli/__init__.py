@@ -1,0 +1,4 @@
+"""cli"""
+from generator.cli.app import cli, main
+
+__all__ = ["cli", "main"]

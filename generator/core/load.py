@@ -1,0 +1,318 @@
+"""Stage 1, load: YAML files -> plain data whose every mapping and list remembers file and line.
+
+Refuses what YAML itself lets through silently: duplicate keys, tabs, non-UTF-8 text,
+empty files, huge files, and symlink loops. All problems are collected, never raised one by one.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.core.errors import ContentError, Problem, display_path
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")
+
+try:  # the C parser is several times faster; the constructor stays in Python either way
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml is absent
+    _BaseLoader = yaml.SafeLoader
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    """A mapping from YAML that knows where it and each of its keys stand."""
+
+    file: str = ""
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list):  # type: ignore[type-arg]
+    """A sequence from YAML that knows where it and each of its items stand."""
+
+    file: str = ""
+    line: int = 0
+    item_lines: list[int]
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+_STR = "tag:yaml.org,2002:str"
+#: First characters for which YAML's implicit resolvers may give a plain scalar another type
+#: (bool, null, number, date, merge key); every other plain scalar is a string, without a regex.
+_RESOLVABLE = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """CSafeLoader building LineDict/LineList, with the hot paths of PyYAML's Python half
+    (tag resolution and construction of plain strings, most of the nodes) short-circuited."""
+
+    file = ""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and (not implicit[0] or (value and value[0] not in _RESOLVABLE)):
+            return _STR  # quoted, or plain and no resolver could match: a string
+        return str(super().resolve(kind, value, implicit))
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers are registered
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def construct(self, node: yaml.Node) -> Any:
+        """construct_object, with plain strings (most of the nodes) taken straight from the node."""
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value
+        return self.construct_object(node, deep=True)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        self.flatten_mapping(node)
+        mapping = LineDict()
+        key_lines: dict[Any, int] = {}
+        mapping.file, mapping.line, mapping.key_lines = self.file, node.start_mark.line + 1, key_lines
+        construct = self.construct
+        for key_node, value_node in node.value:
+            key = construct(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
+            if key in key_lines:
+                raise _DuplicateKey(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first defined on line {key_lines[key]})",
+                    key_node.start_mark,
+                )
+            key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = construct(value_node)
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+        construct = self.construct
+        items = LineList(construct(child) for child in node.value)
+        items.file, items.line = self.file, node.start_mark.line + 1
+        items.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return items
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed YAML file."""
+
+    path: Path
+    rel: str
+    data: Any
+
+
+def _yaml_problem(rel: str, text: str, error: yaml.YAMLError) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML forbids; no mark, multi-line str()
+        line = text.count("\n", 0, error.position) + 1
+        return Problem(rel, line, f"character U+{error.character:04X} is not allowed in YAML text "
+                                  "(control characters other than tab and newline cannot appear)")
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark else 1
+    problem = getattr(error, "problem", None) or str(error)
+    lines = text.splitlines()
+    if mark and line <= len(lines) and "\t" in lines[line - 1][: mark.column + 1]:
+        problem = "a tab character is used for indentation (indent with spaces)"
+    elif isinstance(error, _DuplicateKey):
+        pass
+    else:
+        context = getattr(error, "context", None)
+        column = f" at column {mark.column + 1}" if mark else ""
+        problem = f"YAML syntax error{column}: {problem}" + (f" ({context})" if context else "")
+    return Problem(rel, line, problem)
+
+
+def parse_text(text: str, rel: str) -> Any:
+    """Parse one YAML document; raise ContentError with the file and line on failure."""
+    loader = _Loader(text)
+    loader.file = rel
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as error:
+        raise ContentError([_yaml_problem(rel, text, error)]) from None
+    finally:
+        loader.dispose()
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    """Unpickles parsed YAML only: the classes a safe YAML parse can produce, nothing that runs code."""
+
+    ALLOWED = {("generator.core.load", "LineDict"), ("generator.core.load", "LineList"), ("datetime", "date"),
+               ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the parse cache")
+        return super().find_class(module, name)
+
+
+class ParseCache:
+    """The last good parse of each file, keyed by its path and a digest of the exact bytes it was
+    parsed from, so a hit is never stale (bytes are compared, not timestamps).
+
+    Parsing is most of load's time: YAML is slow to parse and fast to unpickle. The cache is kept
+    in ROOT/build/cache/ between runs, so `kb validate` and `kb build` re-parse only the files
+    whose bytes changed; `kb serve` also keeps it in memory between rebuilds. Written atomically,
+    only when something changed; any unreadable or foreign cache file is ignored and replaced;
+    KB_NO_CACHE=1 turns the disk copy off. Nothing modifies parsed data."""
+
+    RELATIVE_PATH = Path("build") / "cache" / "parsed-yaml.pickle"
+    #: Bump when parsed data changes shape; the loader's own source is part of the key too.
+    FORMAT = 1
+    keep_in_memory = False
+    _kept: dict[Path, ParseCache] = {}
+
+    def __init__(self, file: Path | None, files: dict[str, tuple[bytes, Any]]) -> None:
+        self.file = file
+        self.files = files
+        self.used: set[str] = set()
+        self.changed = False
+
+    @staticmethod
+    @functools.cache
+    def key() -> str:
+        source = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+        return f"{ParseCache.FORMAT}:{yaml.__version__}:{sys.version_info[:2]}:{source}"
+
+    @classmethod
+    def for_root(cls, root: Path) -> ParseCache:
+        if cls.keep_in_memory and root in cls._kept:
+            return cls._kept[root]
+        file = None if os.environ.get("KB_NO_CACHE") else root / cls.RELATIVE_PATH
+        files: dict[str, tuple[bytes, Any]] = {}
+        if file is not None:
+            try:
+                with file.open("rb") as handle:
+                    stored = _CacheUnpickler(handle).load()
+                if isinstance(stored, dict) and stored.get("key") == cls.key() and isinstance(stored.get("files"), dict):
+                    files = stored["files"]
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
+                    KeyError, IndexError):
+                files = {}
+        cache = cls(file, files)
+        if cls.keep_in_memory:
+            cls._kept[root] = cache
+        return cache
+
+    def get(self, rel: str, digest: bytes) -> Any:
+        self.used.add(rel)
+        hit = self.files.get(rel)
+        return hit[1] if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest else None
+
+    def put(self, rel: str, digest: bytes, data: Any) -> None:
+        self.files[rel] = digest, data
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache if it changed, without the files no longer read."""
+        if self.keep_in_memory or self.file is None:
+            return
+        gone = self.files.keys() - self.used
+        if not (self.changed or gone):
+            return
+        for rel in gone:
+            del self.files[rel]
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.file.parent, delete=False) as handle:
+                pickle.dump({"key": self.key(), "files": self.files}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.file)
+        except OSError:
+            pass  # a read-only tree only loses the speed-up
+        self.changed = False
+
+    @classmethod
+    def forget(cls) -> None:
+        cls._kept.clear()
+
+
+def read_yaml(path: Path, root: Path, cache: ParseCache | None = None) -> Document:
+    """Read and parse one file, refusing what is too big, not UTF-8 or empty."""
+    rel = display_path(path, root)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ContentError(
+            [Problem(rel, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
+        )
+    raw = path.read_bytes()
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    if cache is not None and (data := cache.get(rel, digest)) is not None:
+        return Document(path, rel, data)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise ContentError(
+            [Problem(rel, line, f"file is not UTF-8 text (byte 0x{raw[error.start]:02x})")]
+        ) from None
+    data = parse_text(text, rel)
+    if data is None:
+        raise ContentError([Problem(rel, 1, "file is empty (expected a mapping or a list)")])
+    if cache is not None:
+        cache.put(rel, digest, data)
+    return Document(path, rel, data)
+
+
+def find_yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """Every YAML file below folder, following symlinks but reporting loops."""
+    found: list[Path] = []
+    seen: set[str] = set()
+
+    def walk(directory: Path) -> None:
+        real = os.path.realpath(directory)
+        if real in seen:
+            problems.append(
+                Problem(display_path(directory, root), 1, "symlink loop: this folder is already read")
+            )
+            return
+        seen.add(real)
+        for entry in sorted(directory.iterdir()):
+            if entry.is_symlink() and not entry.exists():
+                problems.append(Problem(display_path(entry, root), 1, "broken symlink"))
+            elif entry.is_dir():
+                walk(entry)
+            elif entry.suffix in YAML_SUFFIXES:
+                found.append(entry)
+
+    if folder.is_dir():
+        walk(folder)
+    return found
+
+
+def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks")) -> list[Document]:
+    """Load every YAML file of the knowledge base, collecting all problems before failing."""
+    problems: list[Problem] = []
+    documents: list[Document] = []
+    cache = ParseCache.for_root(root)
+    for name in folders:
+        for path in find_yaml_files(root / name, root, problems):
+            try:
+                documents.append(read_yaml(path, root, cache))
+            except ContentError as error:
+                problems.extend(error.problems)
+            except OSError as error:
+                problems.append(Problem(display_path(path, root), 1, f"cannot read file: {error.strerror}"))
+    cache.save()
+    if problems:
+        raise ContentError(problems)
+    return documents

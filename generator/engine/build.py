@@ -1,0 +1,300 @@
+"""Stage 5, build: the only module that knows MkDocs (besides the macros entry point).
+
+It is also the MkDocs hook named in mkdocs.yml, so `mkdocs build` and `mkdocs serve` run the
+whole pipeline too: on_config loads, links and renders the knowledge base into build/docs and
+hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on success,
+so bad content never leaves a half-built or deleted site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.utils import clean_directory
+
+from generator.core import branding, permalinks
+from generator.core.errors import ContentError
+from generator.core.link import KnowledgeBase, load_knowledge_base
+from generator.core.load import ParseCache
+from generator.core.render import TEMPLATES, render
+from generator.core.urls import doc_path, url_of
+from generator.features.checklists import exports
+
+#: The generator's own MkDocs configuration, used for any knowledge base root.
+DEFAULT_CONFIG = TEMPLATES.parent / "mkdocs.yml"
+ROOT_VARIABLE = "KB_ROOT"
+KB_CONFIG_KEY = "kb_knowledge_base"
+KEEP = {".gitkeep"}
+
+
+def write_files(files: dict[str, str | bytes], folder: Path) -> None:
+    """Make folder hold exactly files, touching only what changed (so live reload settles)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = folder / rel
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    for path in sorted(folder.rglob("*"), reverse=True):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in files and path.name not in KEEP:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(os.environ.get(ROOT_VARIABLE) or Path(config.config_file_path).parent).resolve()
+
+
+def _escaped_nav(nav: Any) -> Any:
+    """Nav titles come from YAML, and MkDocs' theme templates insert them unescaped."""
+    if isinstance(nav, list):
+        return [_escaped_nav(entry) for entry in nav]
+    if isinstance(nav, dict):
+        return {html.escape(" ".join(str(title).split())): _escaped_nav(value) for title, value in nav.items()}
+    return nav
+
+
+def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
+    """Render the knowledge base into the docs folder and point MkDocs at it."""
+    rendered = render(kb)
+    docs = kb.root / "build" / "docs"
+    write_files(rendered.files, docs)
+    config["docs_dir"] = str(docs)
+    config["nav"] = _escaped_nav(rendered.nav)
+    # MkDocs' theme templates insert these without escaping (they allow HTML): escape them.
+    config["site_name"] = html.escape(kb.site.title)
+    config["site_url"] = config["site_url"] or kb.site.base_url
+    config["site_description"] = html.escape(kb.site.description) if kb.site.description else None
+    config["copyright"] = html.escape(kb.site.branding.footer or f"© {kb.site.organisation}")
+    config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css", "assets/kb/checklist.css"]
+    # White-label: Material's own palette, logo and favicon, and site_templates/overrides.
+    config.theme["palette"] = {"primary": "custom", "accent": "custom"}
+    for field in ("logo", "favicon"):
+        if (path := branding.asset_path(kb, field)) is not None:
+            config.theme[field] = path
+    config["extra"]["kb_brand"] = {
+        "organisation": kb.site.organisation,
+        "contact": kb.site.contact.model_dump(exclude_none=True),
+        "client": kb.client,
+        "audience": kb.audience,
+    }
+    config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js", "assets/kb/checklist.js"]
+    config[KB_CONFIG_KEY] = kb
+    return config
+
+
+@event_priority(100)  # before mkdocs-macros, whose define_env reads the knowledge base
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    kb = config.get(KB_CONFIG_KEY)  # handed over by build_site, already validated
+    if kb is None:
+        try:
+            kb = load_knowledge_base(_root(config))
+        except ContentError as error:
+            raise PluginError(f"the knowledge base has problems:\n{error}") from None
+    return prepare(config, kb)
+
+
+#: `kb serve` rebuilds only the pages whose Markdown changed (MkDocs' dirty build). MkDocs
+#: loads this hook once per process, so this state lives across the preview's rebuilds.
+_preview: dict[str, Any] = {"dirty": False, "everywhere": None, "sections": None}
+DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _preview.update(dirty=command == "serve" and dirty, everywhere=None, sections=None)
+
+
+def on_shutdown() -> None:
+    _preview.update(dirty=False, everywhere=None, sections=None)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, default=str, sort_keys=True).encode()).hexdigest()
+
+
+def _shown_everywhere(config: MkDocsConfig) -> str:
+    """What every page shows besides its own Markdown: site settings, theme, top-level nav.
+    (With navigation.prune, a page outside a nav section shows only the top level.)"""
+    custom = config.theme.custom_dir
+    theme_files = sorted((str(p), p.stat().st_mtime_ns) for p in Path(custom).rglob("*") if p.is_file()) if custom else []
+    top = [{title: value[0] if isinstance(value, list) else value for title, value in entry.items()}
+           if isinstance(entry, dict) else entry for entry in config["nav"] or []]
+    return _digest([top, config["site_name"], config["site_url"], config["site_description"],
+                    config["copyright"], config["extra_css"], config["extra_javascript"], dict(config["extra"]),
+                    {k: config.theme.get(k) for k in ("palette", "logo", "favicon")}, theme_files])
+
+
+def _nav_pages(nav: Any) -> Iterator[str]:
+    if isinstance(nav, list):
+        for entry in nav:
+            yield from _nav_pages(entry)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_pages(value)
+    elif isinstance(nav, str):
+        yield nav
+
+
+@event_priority(-100)  # after the other plugins' on_pre_build
+def on_pre_build(config: MkDocsConfig) -> None:
+    """In a dirty preview, rebuild every page when what every page shows has changed; when a
+    nav section has changed, its pages and the pages whose footer links into it; and always
+    the hand-written pages (their macros read the whole knowledge base). MkDocs rebuilds a page
+    when its Markdown is newer than its HTML."""
+    if not _preview["dirty"]:
+        return
+    docs = Path(config["docs_dir"])
+    everywhere = _shown_everywhere(config)
+    sections = [list(_nav_pages(entry)) for entry in config["nav"] or []]
+    digests = [_digest(entry) for entry in config["nav"] or []]
+    if _preview["everywhere"] not in (None, everywhere):
+        clean_directory(config["site_dir"])
+    elif _preview["sections"] is not None:
+        for i, digest in enumerate(digests):
+            if digest != _preview["sections"][i]:  # same top level, so the same sections
+                neighbours = sections[i - 1][-1:] if i else []
+                neighbours += sections[i + 1][:1] if i + 1 < len(sections) else []
+                for page in sections[i] + neighbours:
+                    if (docs / page).is_file():
+                        (docs / page).touch()
+    _preview.update(everywhere=everywhere, sections=digests)
+    for page in (docs / "pages").glob("*.md"):
+        page.touch()
+
+
+@event_priority(-100)  # after Material's search plugin has written its index
+def on_post_build(config: MkDocsConfig) -> None:
+    """Files beside the pages: the permalink manifest, redirects of former ids, checklist exports;
+    and a search entry for every checklist item."""
+    kb = config[KB_CONFIG_KEY]
+    site = Path(config["site_dir"])
+    permalinks.write_site_files(kb, site)
+    exports.write_site_files(kb, site)
+    _index_checklist_items(kb, site / "search" / "search_index.json")
+
+
+def _index_checklist_items(kb: KnowledgeBase, index_file: Path) -> None:
+    """Give every checklist item its own search entry, titled with the item's text.
+
+    Search splits pages at headings only, so an item's words would otherwise count for one long
+    checklist page, which ranks below the shorter control pages that quote the item. A
+    technician who types an item's words wants the item.
+    """
+    if not index_file.is_file():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    for checklist in kb.checklists.values():
+        page = url_of(doc_path("checklist", checklist.id))
+        for item in checklist.items:
+            index["docs"].append({
+                "location": f"{page}#{item.id}",
+                "title": html.escape(item.text),
+                "text": html.escape(item.evidence or ""),
+            })
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
+    root = _root(config)
+    for name in ("content", "frameworks"):
+        if (root / name).is_dir():
+            server.watch(str(root / name))
+    server.watch(str(TEMPLATES))
+    # build/docs is our own output, rewritten by on_config on every rebuild: watched as the
+    # docs_dir, it made every edit rebuild the whole site twice.
+    server.unwatch(config.docs_dir)
+    return server
+
+
+@contextlib.contextmanager
+def _for_root(root: Path) -> Iterator[Path]:
+    """The config file to use for root, with the hook pointed at root for the duration."""
+    own = root / "mkdocs.yml"
+    previous = os.environ.get(ROOT_VARIABLE)
+    os.environ[ROOT_VARIABLE] = str(root.resolve())
+    try:
+        yield own if own.is_file() else DEFAULT_CONFIG
+    finally:
+        if previous is None:
+            os.environ.pop(ROOT_VARIABLE, None)
+        else:
+            os.environ[ROOT_VARIABLE] = previous
+
+
+class BuildFailed(Exception):
+    """MkDocs refused the rendered pages (strict mode warnings); it has logged why."""
+
+
+def build_site(kb: KnowledgeBase, out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Build a validated knowledge base into out, atomically: out changes only on success.
+    finish, if given, adds to the built site (e.g. checklist PDFs) before it is swapped in."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    try:
+        with _for_root(kb.root) as config_file:
+            config = load_config(str(config_file), site_dir=str(staging))
+            config[KB_CONFIG_KEY] = kb
+            try:
+                mkdocs_build(config)
+            except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
+                raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
+        if finish is not None:
+            finish(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, out)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if out.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        out.rename(retired / out.name)
+        staging.rename(out)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(out)
+    out.chmod(0o755)
+
+
+def serve(root: Path, address: str) -> None:
+    """Live preview: editing YAML, a template or a page rebuilds and reloads the browser."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    class QuietDirtyNotice(logging.Filter):
+        """MkDocs warns on every dirty build, and strict mode would fail the preview on it; the
+        hook above rebuilds everything when nav or theme change, so the warning does not apply."""
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not record.getMessage().startswith(DIRTY_NOTICE)
+
+    notice = QuietDirtyNotice()
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(notice)
+    ParseCache.keep_in_memory = True
+    try:
+        with _for_root(root) as config_file:
+            mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty")
+    finally:
+        logger.removeFilter(notice)
+        ParseCache.keep_in_memory = False
+        ParseCache.forget()

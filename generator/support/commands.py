@@ -1,0 +1,65 @@
+"""What every command of the `kb` line shares, the core's and the features' alike: content
+errors turned into `path:line: message` lines and exit 1, MkDocs' log kept quiet, the
+knowledge base of `--root` loaded, the audience option."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from generator.core.audience import AUDIENCES
+from generator.core.errors import ContentError
+from generator.core.link import KnowledgeBase, load_knowledge_base
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_problems(command: F) -> F:
+    """Turn content errors and unreadable files into messages and exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ContentError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{len(error.problems)} problem(s) found.", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"error: {error.filename or ''}: {error.strerror}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _EchoHandler(logging.Handler):
+    """MkDocs' log records, written wherever click writes errors right now."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"{record.levelname}: {record.getMessage()}", err=True)
+
+
+def show_mkdocs_log(verbose: bool = False) -> None:
+    """Show MkDocs' warnings (strict mode failures) but not its chatter."""
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [_EchoHandler()]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def load(ctx: click.Context) -> KnowledgeBase:
+    return load_knowledge_base(ctx.obj["root"])
+
+
+audience_option = click.option(
+    "--audience", type=click.Choice(AUDIENCES), default="internal", show_default=True,
+    help="internal: everything, staff-only parts marked; client: nothing internal in any file.",
+)
+
+
