@@ -1,4 +1,9 @@
-"""Knowledge base generator: YAML content -> validated knowledge base -> MkDocs Material site.
+"""A knowledge base generator: structured YAML content in, a searchable MkDocs Material site,
+printable checklists and client packs out."""
 
-Pipeline stages, one module each: load -> model -> link -> render -> build.
-"""
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("msp-ai-readiness-kb")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.features.assessment import model as assessment
-from generator.core.link import load_knowledge_base
+from generator.features import load_knowledge_base
 from tests.conftest import FIXTURES, REPO, edit, run_kb
 
 ANSWERS = FIXTURES / "assessment"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.features.assessment import model as assessment
-from generator.core.link import load_knowledge_base
+from generator.features import load_knowledge_base
 from tests.conftest import FIXTURES, REPO, run_kb
 
 pytestmark = pytest.mark.browser

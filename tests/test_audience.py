@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import FIXTURES, edit, run_kb, serve, tree_digest
 from generator.core.audience import for_audience
-from generator.core.link import load_knowledge_base
+from generator.features import load_knowledge_base
 
 MARKERS = [f"leak{n:02d}" for n in range(1, 43)]
 CLIENT = "Acme Ltd"

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from generator.features.authoring import review
-from generator.core.link import load_knowledge_base
+from generator.features import load_knowledge_base
+from generator.core.feature import RenderContext
 from generator.core.render import render
+from generator.features import FEATURES
 from generator.features.authoring.scaffold import FOLDER_OF_KIND, skeleton
 from tests.conftest import edit, run_kb
 
@@ -171,8 +174,13 @@ def test_bundled_content_is_current_today() -> None:
 # --- pages -------------------------------------------------------------------------------------
 
 
+def context(audience: str = "internal", client: str | None = None) -> RenderContext:
+    """A render context as of $KB_TODAY (the tests set it), as `kb build` makes one."""
+    return RenderContext(today=dt.date.fromisoformat(os.environ["KB_TODAY"]), audience=audience, client=client)
+
+
 def rendered(root: Path) -> dict[str, str]:
-    files = render(load_knowledge_base(root)).files
+    files = render(load_knowledge_base(root), context(), FEATURES).files
     return {path: text for path, text in files.items() if isinstance(text, str)}
 
 
@@ -205,16 +213,16 @@ def test_review_queue_is_left_out_of_client_builds(sample: Path) -> None:
     from generator.core.audience import for_audience
 
     kb = load_knowledge_base(reviewed(sample))
-    assert [p.path for p in review.review_queue_pages(kb)] == ["review-queue.md"]
+    assert [p.path for p in review.review_queue_pages(kb, context())] == ["review-queue.md"]
     client = for_audience(kb, "client")
-    assert list(review.review_queue_pages(client)) == []
-    files = render(client).files
+    assert list(review.review_queue_pages(client, context("client"))) == []
+    files = render(client, context("client"), FEATURES).files
     assert "review-queue.md" not in files
     assert "whats-new.md" in files
     assert "Security lead" not in str(files["playbooks/sort-out-access.md"])  # owners are internal
     from generator.features.packs.pack import pack
 
-    packed = render(pack(kb, "Acme Ltd", "starter")).files
+    packed = render(pack(kb, "Acme Ltd", "starter"), context("client", "Acme Ltd"), FEATURES).files
     assert "whats-new.md" not in packed and "review-queue.md" not in packed
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.model import CONTENT_KINDS
+from generator.core.kinds import BY_FOLDER, KINDS
 from tests.conftest import REPO, edit, run_kb
 
 GUIDE = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
@@ -33,7 +33,7 @@ def guide_kb(tmp_path: Path) -> Path:
 
 def test_guide_has_a_complete_example_of_every_kind() -> None:
     folders = {rel.split("/")[1] for rel, _ in EXAMPLES if rel.startswith("content/")}
-    assert folders == set(CONTENT_KINDS) | {"site.yaml"}
+    assert folders == set(BY_FOLDER) | {"site.yaml"}
     assert {"frameworks/nist-csf-2.0.yaml", "frameworks/crosswalks/sp-800-207-to-csf-2.0.yaml"} <= {r for r, _ in EXAMPLES}
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from generator.core.link import load_knowledge_base
+from generator.features import load_knowledge_base
 from tests.conftest import REPO, material_search
 from tests.pagekinds import page_kinds
 

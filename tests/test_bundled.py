@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.core.link import load_knowledge_base
+from generator.features import load_knowledge_base
 from tests.conftest import REPO, material_search, run_kb
 
 

@@ -52,3 +52,29 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert command.help, name
         assert f"kb {name}" in readme, f"README does not document `kb {name}`"
         assert run_kb(name, "--help").exit_code == 0
+
+
+def test_version_names_the_installed_package() -> None:
+    from importlib.metadata import version
+
+    result = run_kb("--version")
+    assert (result.exit_code, result.stdout) == (0, f"kb {version('msp-ai-readiness-kb')}\n")
+
+
+def test_init_starts_a_knowledge_base_that_validates_and_builds(tmp_path: Path) -> None:
+    result = run_kb("init", tmp_path / "my-kb", "--today", "2026-11-30")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote 5 files to {tmp_path / 'my-kb'}; next: kb --root {tmp_path / 'my-kb'} build\n"
+    check = run_kb("validate", "--strict", "--today", "2026-12-01", root=tmp_path / "my-kb")
+    assert (check.exit_code, check.stderr) == (0, "")
+    assert check.stdout == ("ok: 1 persona, 1 playbook, 1 checklist, 1 term, 0 FAQs, 0 case studies, "
+                            "0 statistics, 0 takeaways, 0 frameworks, 0 controls\n")
+    refused = run_kb("init", tmp_path / "my-kb")
+    assert refused.exit_code == 2
+    assert refused.stderr == f"error: {tmp_path / 'my-kb'}: the folder exists and is not empty; name a new folder\n"
+
+
+def test_new_suggests_a_transliterated_id() -> None:
+    result = run_kb("new", "term", "Rücksicherung")
+    assert result.exit_code == 2
+    assert "such as 'rucksicherung'" in result.stderr

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from generator.core.link import KnowledgeBase, load_knowledge_base
+from generator.core.link import KnowledgeBase
+from generator.features import load_knowledge_base
 from tests.conftest import REPO, SHARED
 
 ARTICLE = SHARED / "seed" / "000_b0ef5c12ab499c01.txt"

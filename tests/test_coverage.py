@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.features.frameworks.coverage import band, coverage
-from generator.core.link import load_knowledge_base
+from generator.features import load_knowledge_base
 from tests.conftest import REPO, edit, run_kb
 
 

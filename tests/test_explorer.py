@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from generator.features.frameworks.coverage import rollup
-from generator.core.link import KnowledgeBase, load_knowledge_base
+from generator.core.link import KnowledgeBase
+from generator.features import load_knowledge_base
 from tests.conftest import REPO, run_kb
 
 CSF = "nist-csf-2.0"

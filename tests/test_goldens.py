@@ -17,6 +17,7 @@ import yaml
 
 from tests.conftest import FIXTURES, REPO
 from generator.core.pipeline import render_tree
+from generator.features import FEATURES
 
 GOLDEN = REPO / "tests" / "golden" / "render"
 TODAY = dt.date(2026, 11, 30)
@@ -32,7 +33,7 @@ CASES = [
 def _rendered(tree: str, audience: str, tmp_path: Path) -> dict[str, bytes]:
     root = tmp_path / tree  # a copy: loading writes a parse cache into the tree
     shutil.copytree(FIXTURES / tree, root)
-    rendered = render_tree(root, audience=audience, today=TODAY)
+    rendered = render_tree(root, FEATURES, audience=audience, today=TODAY)
     files = {path: data.encode("utf-8") if isinstance(data, str) else data for path, data in rendered.files.items()}
     files["nav.yaml"] = yaml.safe_dump(rendered.nav, allow_unicode=True, sort_keys=False).encode("utf-8")
     return files

@@ -26,7 +26,7 @@ def test_synthetic_knowledge_base_validates(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "ok: 3 personas, 10 playbooks, 10 checklists, 500 terms, 0 FAQs, 0 case studies, "
-        "0 statistics, 2 frameworks, 1166 controls\n"
+        "0 statistics, 0 takeaways, 2 frameworks, 1166 controls\n"
     )
 
 

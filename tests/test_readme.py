@@ -6,9 +6,13 @@ import re
 
 import pytest
 
-from generator.core.entities import CONTENT_FILES, validate
+from generator.core.entities import CORE_FILES, validate
+from generator.features import FEATURES
+
+CONTENT_FILES = {**CORE_FILES, **{name: model for feature in FEATURES for name, model in feature.documents.items()}}
 from generator.core.load import parse_text
-from generator.core.model import CONTENT_KINDS, Crosswalk, Framework, Site
+from generator.core.kinds import BY_FOLDER
+from generator.core.model import Crosswalk, Framework, Site
 from tests.conftest import REPO
 
 BLOCKS = re.findall(r"```yaml\n# (\S+)\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
@@ -22,12 +26,12 @@ def model_for(path: str) -> type:
         return Site
     if parts[1].endswith(".yaml"):
         return CONTENT_FILES[parts[1].removesuffix(".yaml")]
-    return CONTENT_KINDS[parts[1]][1]
+    return BY_FOLDER[parts[1]].model
 
 
 def test_readme_shows_every_kind() -> None:
     folders = {path.split("/")[1] for path, _ in BLOCKS if path.startswith("content/")}
-    assert set(CONTENT_KINDS) | {"site.yaml"} <= folders
+    assert set(BY_FOLDER) | {"site.yaml"} <= folders
     assert {"frameworks/nist-csf-2.0.yaml", "frameworks/crosswalks/sp-800-207-to-csf-2.0.yaml"} <= {p for p, _ in BLOCKS}
 
 

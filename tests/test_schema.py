@@ -12,8 +12,9 @@ import jsonschema
 import pytest
 import yaml
 
-from generator.core.entities import CONTENT_FILES
-from generator.core.model import CONTENT_KINDS
+from generator.core.entities import CORE_FILES
+from generator.features import FEATURES
+from generator.core.kinds import BY_FOLDER, KINDS
 from generator.features.authoring.schema import modeline, schemas
 from tests.conftest import REPO, run_kb
 
@@ -42,8 +43,12 @@ def errors(schema_name: str, text: str) -> list[str]:
     return sorted(messages)
 
 
+FILES = {name: model for feature in FEATURES for name, model in feature.documents.items()}
+CONTENT_FILES = {**CORE_FILES, **FILES}
+
+
 def test_committed_schemas_equal_the_generated_ones() -> None:
-    generated = schemas()
+    generated = schemas(FILES)
     committed = {p.name: p.read_text(encoding="utf-8") for p in SCHEMAS.glob("*.json")}
     assert sorted(committed) == sorted(generated), "run `kb schema` and commit schemas/"
     for name, text in generated.items():
@@ -51,8 +56,8 @@ def test_committed_schemas_equal_the_generated_ones() -> None:
 
 
 def test_one_schema_per_kind_and_file() -> None:
-    assert sorted(schemas()) == sorted(
-        [f"{kind}.json" for kind, _ in CONTENT_KINDS.values()] + [f"{name}.json" for name in CONTENT_FILES]
+    assert sorted(schemas(FILES)) == sorted(
+        [f"{kind.name}.json" for kind in KINDS] + [f"{name}.json" for name in CONTENT_FILES]
         + ["framework.json", "crosswalk.json"]
     )
 
@@ -60,7 +65,7 @@ def test_one_schema_per_kind_and_file() -> None:
 def test_schema_command_writes_the_committed_files(tmp_path: Path) -> None:
     result = run_kb("schema", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"wrote {len(CONTENT_KINDS) + len(CONTENT_FILES) + 2} schemas to {tmp_path / 'out'}\n"
+    assert result.stdout == f"wrote {len(KINDS) + len(CONTENT_FILES) + 2} schemas to {tmp_path / 'out'}\n"
     for path in SCHEMAS.glob("*.json"):
         assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes()
 
@@ -68,8 +73,8 @@ def test_schema_command_writes_the_committed_files(tmp_path: Path) -> None:
 def bundled_content() -> list[tuple[str, Path]]:
     files = [(name, REPO / "content" / f"{name}.yaml") for name in CONTENT_FILES
              if (REPO / "content" / f"{name}.yaml").is_file()]
-    for folder, (kind, _) in CONTENT_KINDS.items():
-        files += [(kind, p) for p in sorted((REPO / "content" / folder).glob("*.yaml"))]
+    for kind in KINDS:
+        files += [(kind.name, p) for p in sorted((REPO / "content" / kind.folder).glob("*.yaml"))]
     return files
 
 

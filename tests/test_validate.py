@@ -18,7 +18,8 @@ def errors(root: Path) -> list[str]:
 def test_sample_is_clean(sample: Path) -> None:
     result = run_kb("validate", root=sample)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("ok: 2 personas, 1 playbooks, 1 checklists, 2 terms")
+    assert result.stdout == ("ok: 2 personas, 1 playbook, 1 checklist, 2 terms, 1 FAQ, 1 case study, 1 statistic, "
+                             "1 takeaway, 2 frameworks, 6 controls\n")
 
 
 def test_unknown_key_suggests_the_right_one(sample: Path) -> None:

@@ -1,22 +1,34 @@
 """The `kb` command line: a thin layer over the pipeline. Exit 0 on success, 1 on content
-errors (each `path:line: message` on its own line), 2 on usage errors. No tracebacks."""
+errors (each `path:line: message` on its own line), 2 on usage errors. No tracebacks.
+
+The core commands are here; each feature adds its own through `Feature.commands`, called once
+for every feature of generator.features.FEATURES at the end of this module."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from generator import __version__
 from generator.core import catalogue
 from generator.core.audience import for_audience
-from generator.features.authoring import commands as cli_authoring
-from generator.features.frameworks import coverage_commands as cli_coverage
-from generator.features.frameworks.commands import frameworks
-from generator.support.commands import audience_option, load, reports_problems, show_mkdocs_log
+from generator.core.errors import BuildFailed, WriterFailed
+from generator.core.feature import RenderContext
+from generator.engine import build as engine
+from generator.features import FEATURES
+from generator.support.commands import (
+    audience_option,
+    day,
+    load,
+    report_warnings,
+    reports_problems,
+    show_mkdocs_log,
+    today_option,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,15 +39,16 @@ from generator.support.commands import audience_option, load, reports_problems, 
     show_default=True,
     help="The knowledge base folder (holding content/ and frameworks/).",
 )
+@click.version_option(__version__, "--version", prog_name="kb", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, root: Path) -> None:
-    """Build and check the MSP AI readiness knowledge base."""
-    ctx.obj = {"root": root.resolve()}
+    """Build and check a knowledge base: YAML content in, a searchable site out."""
+    ctx.obj = {"root": root.resolve(), "features": FEATURES, "build": engine.build_site}
 
 
 @cli.command()
 @click.option("--strict", is_flag=True, help="Treat warnings (content due for review, placeholders) as errors.")
-@cli_authoring.today_option
+@today_option()
 @click.option("--since", "since", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An earlier site/permalinks.json: fail if an id it published is gone without an alias.")
 @click.pass_context
@@ -47,7 +60,7 @@ def validate(ctx: click.Context, strict: bool, today: dt.datetime | None, since:
         from generator.core import permalinks
 
         permalinks.check_since(kb, since, str(since))
-    cli_authoring.report_warnings(kb, today, strict)
+    report_warnings(ctx, kb, day(today), strict)
     click.echo(f"ok: {catalogue.summary(kb)}")
 
 
@@ -57,24 +70,19 @@ def validate(ctx: click.Context, strict: bool, today: dt.datetime | None, since:
 @click.option("--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
 @click.option("--pdf", is_flag=True, help="Also print one PDF per checklist beside its page (needs chromium).")
 @audience_option
+@today_option()
 @click.pass_context
 @reports_problems
-def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audience: str) -> None:
+def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audience: str,
+          today: dt.datetime | None) -> None:
     """Validate, render and build the site. The old output stays untouched on any error."""
-    from generator.engine import build as site
-    from generator.features.checklists import pdf as checklist_pdf
-
     kb = for_audience(load(ctx), audience)
     target = out or ctx.obj["root"] / "site"
     show_mkdocs_log(verbose)
-    if pdf:
-        kb.extra[checklist_pdf.PDF_FLAG] = True
+    context = RenderContext(today=day(today), audience=audience, flags=frozenset({"pdf"} if pdf else ()))
     try:
-        site.build_site(kb, target, finish=(lambda staging: checklist_pdf.write_pdfs(kb, staging)) if pdf else None)
-    except checklist_pdf.PdfFailed as error:
-        click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
-        sys.exit(1)
-    except site.BuildFailed as error:
+        engine.build_site(kb, context, target)
+    except (BuildFailed, WriterFailed) as error:
         click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
         sys.exit(1)
     click.echo(f"built {target}")
@@ -86,11 +94,9 @@ def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audien
 @reports_problems
 def serve(ctx: click.Context, address: str) -> None:
     """Live preview: edits to YAML, templates or pages rebuild and reload the browser."""
-    from generator.engine import build as site
-
     load(ctx)  # report content problems plainly before MkDocs starts
     show_mkdocs_log(verbose=True)
-    site.serve(ctx.obj["root"], address)
+    engine.serve(ctx.obj["root"], address)
 
 
 @cli.command(name="list")
@@ -110,24 +116,10 @@ def list_entities(ctx: click.Context, kind: str | None, as_json: bool, audience:
         click.echo(f"{row['kind']:<11} {name:<40} {row['title']}  {row['url']}")
 
 
-from generator.features.packs.commands import pack  # noqa: E402 - it builds on this module
-
-cli.add_command(pack)
-cli.add_command(cli_authoring.new)
-cli.add_command(cli_authoring.schema)
-cli.add_command(frameworks)
-cli.add_command(cli_coverage.coverage_command)
-
-from generator.features.checklists.commands import export_group, link_command  # noqa: E402 - they import cli
-
-cli.add_command(link_command)
-cli.add_command(export_group)
-
-from generator.features.assessment.commands import assess  # noqa: E402 - it uses reports_problems and load above
-
-cli.add_command(assess)
+for _feature in FEATURES:
+    if _feature.commands is not None:
+        _feature.commands(cli)
 
 
 def main() -> None:
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner
     cli(prog_name="kb")

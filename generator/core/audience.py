@@ -17,33 +17,14 @@ from __future__ import annotations
 from typing import Any
 
 from generator.core.entities import Entities
-from generator.core.errors import Problem
-from generator.core.link import KnowledgeBase, _Linker, references
-from generator.core.model import CONTENT_KINDS, Checklist, Entity, Persona, Playbook
+from generator.core.link import KnowledgeBase, _Linker
+from generator.core.kinds import NAMES
+from generator.core.model import Checklist, Entity, Persona, Playbook
 
 AUDIENCES = ("internal", "client")
 
 #: Persona fields that only staff see, whatever the persona's own audience.
 INTERNAL_PERSONA_FIELDS = {"service_motion": None, "talking_points": []}
-
-
-def reference_problems(kb: KnowledgeBase) -> list[Problem]:
-    """Client content that points at an internal entity would leak it (or break a link)."""
-    problems: list[Problem] = []
-    for kind in ("persona", "playbook", "checklist", "term", "faq", "case-study"):
-        for entity in kb.entities(kind).values():
-            if entity.audience != "client":
-                continue
-            for node, field, target_kind, target_id in references(kind, entity):
-                target = kb.entities(target_kind).get(target_id)
-                if target is not None and target.audience == "internal":
-                    path, line = node.where_field(field)
-                    problems.append(Problem(
-                        path, line,
-                        f"client {kind} '{entity.id}' references internal {target_kind} "
-                        f"'{target_id}' (make {target_kind} '{target_id}' audience: client, or drop the reference)",
-                    ))
-    return problems
 
 
 def _client_copy(entity: Entity) -> Entity:
@@ -68,9 +49,9 @@ def relink(kb: KnowledgeBase, by_kind: dict[str, list[Entity]], **parts: Any) ->
         by_kind=by_kind,
         frameworks=list(parts.get("frameworks", kb.frameworks.values())),
         crosswalks=list(parts.get("crosswalks", kb.crosswalks)),
-        extra=dict(parts.get("extra", kb.extra)),
+        documents=dict(parts.get("documents", kb.documents)),
     )
-    return _Linker(entities, kb.root).link()
+    return _Linker(entities, kb.root, kb.checks).link()
 
 
 def for_audience(kb: KnowledgeBase, audience: str) -> KnowledgeBase:
@@ -81,9 +62,7 @@ def for_audience(kb: KnowledgeBase, audience: str) -> KnowledgeBase:
         raise ValueError(f"unknown audience {audience!r} (expected one of: {', '.join(AUDIENCES)})")
     by_kind = {
         kind: [_client_copy(e) for e in kb.entities(kind).values() if e.audience == "client"]
-        for kind, _ in CONTENT_KINDS.values()
+        for kind in NAMES
     }
-    client = relink(kb, by_kind)
-    client.audience = "client"
-    return client
+    return relink(kb, by_kind)
 

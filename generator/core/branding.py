@@ -13,8 +13,11 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from generator.core.errors import Problem
-from generator.core.link import KnowledgeBase
-from generator.core.model import Branding
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.core.link import KnowledgeBase
+from generator.core.model import Branding, Site
 from generator.core.resources import TEMPLATES
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".ico", ".gif")
@@ -28,16 +31,16 @@ def _image(kb: KnowledgeBase, field: str) -> Path | None:
     return kb.root / "content" / value if value else None
 
 
-def problems(kb: KnowledgeBase) -> list[Problem]:
+def branding_problems(site: Site, root: Path) -> list[Problem]:
     """A logo or favicon that is missing, outside content/ or not an image."""
     found: list[Problem] = []
-    branding = kb.site.branding
+    branding = site.branding
     for field in ("logo", "favicon"):
         value = getattr(branding, field)
         if not value:
             continue
         path, line = branding.where_field(field)
-        content = (kb.root / "content").resolve()
+        content = (root / "content").resolve()
         target = (content / value).resolve()
         if PurePosixPath(value).suffix.lower() not in IMAGE_SUFFIXES:
             found.append(Problem(path, line, f"branding.{field}: '{value}' is not an image (expected one of: {', '.join(IMAGE_SUFFIXES)})"))

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from generator.core import urls
+from generator.core.kinds import NAMES, count
 from generator.core.link import KnowledgeBase
 
-KINDS = ["persona", "playbook", "checklist", "term", "faq", "case-study", "statistic", "takeaway", "framework", "control"]
+KINDS = [*NAMES, "framework", "control"]
 
 
 def rows(kb: KnowledgeBase, kind: str | None = None) -> list[dict[str, Any]]:
     """Stable JSON rows: kind, id, title, url (absolute), audience; controls add framework."""
     base = kb.site.base_url
     out: list[dict[str, Any]] = []
-    for name in KINDS[:-2]:
+    for name in NAMES:
         if kind in (None, name):
             for entity in kb.entities(name).values():
                 out.append({
@@ -37,9 +38,8 @@ def rows(kb: KnowledgeBase, kind: str | None = None) -> list[dict[str, Any]]:
 
 
 def summary(kb: KnowledgeBase) -> str:
-    counts = [
-        f"{len(kb.personas)} personas", f"{len(kb.playbooks)} playbooks", f"{len(kb.checklists)} checklists",
-        f"{len(kb.terms)} terms", f"{len(kb.faqs)} FAQs", f"{len(kb.case_studies)} case studies",
-        f"{len(kb.statistics)} statistics", f"{len(kb.frameworks)} frameworks", f"{len(kb.controls)} controls",
-    ]
+    counts = [count(len(kb.entities(kind)), kind) for kind in NAMES]
+    frameworks = len(kb.frameworks)
+    counts += [f"{frameworks} framework{'' if frameworks == 1 else 's'}",
+               f"{len(kb.controls)} control{'' if len(kb.controls) == 1 else 's'}"]
     return ", ".join(counts)

@@ -14,11 +14,11 @@ from pydantic import BaseModel, ValidationError
 
 from generator.core.errors import ContentError, Problem
 from generator.core.load import Document, LineDict, LineList
-from generator.core.model import CONTENT_KINDS, Crosswalk, Entity, Framework, Site
-from generator.features.assessment.model import Assessment
+from generator.core.kinds import BY_FOLDER, KINDS
+from generator.core.model import Crosswalk, Entity, Framework, Site
 
-#: Top-level files of content/ other than the kind folders; more are registered by features.
-CONTENT_FILES: dict[str, type[BaseModel]] = {"site": Site, "assessment": Assessment}
+#: Top-level files of content/ other than the kind folders; features register more.
+CORE_FILES: dict[str, type[BaseModel]] = {"site": Site}
 
 
 @dataclass
@@ -27,11 +27,11 @@ class Entities:
 
     site: Site | None = None
     by_kind: dict[str, list[Entity]] = field(
-        default_factory=lambda: {kind: [] for kind, _ in CONTENT_KINDS.values()}
+        default_factory=lambda: {kind.name: [] for kind in KINDS}
     )
     frameworks: list[Framework] = field(default_factory=list)
     crosswalks: list[Crosswalk] = field(default_factory=list)
-    extra: dict[str, BaseModel] = field(default_factory=dict)
+    documents: dict[str, BaseModel] = field(default_factory=dict)
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
@@ -127,8 +127,10 @@ def _items(doc: Document) -> Iterable[Any]:
     return doc.data if isinstance(doc.data, list) else [doc.data]
 
 
-def build_entities(documents: list[Document]) -> Entities:
-    """Type every document by where it lives; collect every problem before failing."""
+def build_entities(documents: list[Document], files: dict[str, type[BaseModel]] | None = None) -> Entities:
+    """Type every document by where it lives; collect every problem before failing. files
+    names the top-level content files the features read, with their models."""
+    content_files = CORE_FILES | (files or {})
     out = Entities()
     problems: list[Problem] = []
 
@@ -146,25 +148,25 @@ def build_entities(documents: list[Document]) -> Entities:
                 (out.crosswalks if model is Crosswalk else out.frameworks).append(obj)
         elif len(parts) == 2:
             stem = PurePosixPath(parts[1]).stem
-            if stem not in CONTENT_FILES:
-                known = ", ".join(f"{name}.yaml" for name in CONTENT_FILES)
+            if stem not in content_files:
+                known = ", ".join(f"{name}.yaml" for name in content_files)
                 problems.append(
                     Problem(doc.rel, 1, f"unknown content file (expected a kind folder or one of: {known})")
                 )
                 continue
-            obj = take(CONTENT_FILES[stem], doc.data, doc.rel)
+            obj = take(content_files[stem], doc.data, doc.rel)
             if isinstance(obj, Site):
                 out.site = obj
             elif obj is not None:
-                out.extra[stem] = obj
-        elif parts[1] in CONTENT_KINDS:
-            kind, entity_model = CONTENT_KINDS[parts[1]]
+                out.documents[stem] = obj
+        elif parts[1] in BY_FOLDER:
+            kind = BY_FOLDER[parts[1]]
             for item in _items(doc):
-                obj = take(entity_model, item, doc.rel)
+                obj = take(kind.model, item, doc.rel)
                 if obj is not None:
-                    out.by_kind[kind].append(obj)
+                    out.by_kind[kind.name].append(obj)
         else:
-            folders = ", ".join(CONTENT_KINDS)
+            folders = ", ".join(BY_FOLDER)
             problems.append(Problem(doc.rel, 1, f"unknown content folder '{parts[1]}' (expected one of: {folders})"))
     if out.site is None and not problems:
         problems.append(Problem("content/site.yaml", 1, "missing file: the site settings are required"))

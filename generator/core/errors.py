@@ -32,3 +32,12 @@ def display_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+class WriterFailed(Exception):
+    """An after-build step could not write its files (e.g. no browser to print PDFs); the
+    message says what to install or fix. The site being built is not swapped in."""
+
+
+class BuildFailed(Exception):
+    """The site engine refused the rendered pages (e.g. a strict-mode warning); it has said why."""

@@ -10,14 +10,17 @@ import difflib
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from generator.core.branding import branding_problems
 from generator.core.entities import Entities, build_entities
+from generator.core.feature import Check, Feature
+from generator.core.kinds import BY_NAME, KINDS
 from generator.core.errors import ContentError, Problem
 from generator.core.load import load_tree
 from generator.core.memory import no_cyclic_gc
@@ -43,7 +46,6 @@ from generator.core.model import (
     Term,
     Withdrawn,
 )
-from generator.features.assessment import model as assessment
 
 
 @dataclass
@@ -93,27 +95,20 @@ class KnowledgeBase:
 
     root: Path
     site: Site
-    personas: dict[str, Persona]
-    playbooks: dict[str, Playbook]
-    checklists: dict[str, Checklist]
-    terms: dict[str, Term]
-    faqs: dict[str, Faq]
-    case_studies: dict[str, CaseStudy]
-    statistics: dict[str, Statistic]
-    takeaways: dict[str, Takeaway]
+    #: kind name -> id -> entity, for every kind of kinds.KINDS (in progression order for personas)
+    by_kind: dict[str, dict[str, Any]]
     frameworks: dict[str, Framework]
     crosswalks: list[Crosswalk]
     controls: dict[tuple[str, str], ControlNode]
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: Top-level content files that features read (content/assessment.yaml -> "assessment").
+    documents: dict[str, BaseModel] = field(default_factory=dict)
+    #: The features' checks it was linked with; a relinked subset (client build, pack) runs them too.
+    checks: tuple[Check, ...] = ()
     citations: dict[tuple[str, str], list[Citation]] = field(default_factory=lambda: defaultdict(list))
     personas_of_playbook: dict[str, list[Persona]] = field(default_factory=lambda: defaultdict(list))
     playbooks_of_checklist: dict[str, list[Playbook]] = field(default_factory=lambda: defaultdict(list))
     term_usage: dict[str, list[Entity]] = field(default_factory=lambda: defaultdict(list))
     mapped: dict[tuple[str, str], list[CrosswalkLink]] = field(default_factory=lambda: defaultdict(list))
-    #: Who the pages are for: "internal" (everything, internal blocks marked) or "client"
-    #: (see generator/audience.py); a per-client pack also names the client.
-    audience: str = "internal"
-    client: str | None = None
 
     def __repr__(self) -> str:
         # Short on purpose: mkdocs-macros serialises the whole MkDocs config (which carries the
@@ -122,16 +117,17 @@ class KnowledgeBase:
         return f"<KnowledgeBase {self.root}: {len(self.playbooks)} playbooks, {len(self.controls)} controls>"
 
     def entities(self, kind: str) -> dict[str, Any]:
-        return {
-            "persona": self.personas,
-            "playbook": self.playbooks,
-            "checklist": self.checklists,
-            "term": self.terms,
-            "faq": self.faqs,
-            "case-study": self.case_studies,
-            "statistic": self.statistics,
-            "takeaway": self.takeaways,
-        }[kind]
+        return self.by_kind[kind]
+
+    # The kinds the core itself links together, by name, for code and templates.
+    personas = property(lambda self: self.by_kind["persona"])
+    playbooks = property(lambda self: self.by_kind["playbook"])
+    checklists = property(lambda self: self.by_kind["checklist"])
+    terms = property(lambda self: self.by_kind["term"])
+    faqs = property(lambda self: self.by_kind["faq"])
+    case_studies = property(lambda self: self.by_kind["case-study"])
+    statistics = property(lambda self: self.by_kind["statistic"])
+    takeaways = property(lambda self: self.by_kind["takeaway"])
 
     def children(self, node: ControlNode) -> list[ControlNode]:
         return [self.controls[(node.framework.id, c.id)] for c in node.control.children]
@@ -162,15 +158,35 @@ def references(kind: str, entity: Entity) -> Iterator[tuple[Node, str, str, str]
             yield from ((entity, field, target, item) for item in value)
 
 
+def audience_problems(kb: KnowledgeBase) -> list[Problem]:
+    """Client content that points at an internal entity would leak it (or break a link)."""
+    problems: list[Problem] = []
+    for kind in dict.fromkeys(kind for kind, _, _ in REFERENCES):
+        for entity in kb.entities(kind).values():
+            if entity.audience != "client":
+                continue
+            for node, field, target_kind, target_id in references(kind, entity):
+                target = kb.entities(target_kind).get(target_id)
+                if target is not None and target.audience == "internal":
+                    path, line = node.where_field(field)
+                    problems.append(Problem(
+                        path, line,
+                        f"client {kind} '{entity.id}' references internal {target_kind} "
+                        f"'{target_id}' (make {target_kind} '{target_id}' audience: client, or drop the reference)",
+                    ))
+    return problems
+
+
 def closest_hint(value: str, choices: list[str] | Any) -> str:
     match = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
     return f"; closest valid id: '{match[0]}'" if match else ""
 
 
 class _Linker:
-    def __init__(self, entities: Entities, root: Path) -> None:
+    def __init__(self, entities: Entities, root: Path, checks: Sequence[Check] = ()) -> None:
         self.e = entities
         self.root = root
+        self.checks = checks
         self.problems: list[Problem] = []
 
     def problem(self, node: Node, message: str, field: str | None = None) -> None:
@@ -225,21 +241,17 @@ class _Linker:
         kinds = {kind: self.index(kind, items) for kind, items in e.by_kind.items()}
         frameworks = self.index("framework", e.frameworks)
         controls, withdrawn = self.controls(frameworks)
+        if self.check_progression(kinds["persona"]):
+            kinds["persona"] = in_progression_order(kinds["persona"])
         kb = KnowledgeBase(
             root=self.root,
             site=e.site,
-            personas=kinds["persona"],
-            playbooks=kinds["playbook"],
-            checklists=kinds["checklist"],
-            terms=kinds["term"],
-            faqs=kinds["faq"],
-            case_studies=kinds["case-study"],
-            statistics=kinds["statistic"],
-            takeaways=kinds["takeaway"],
+            by_kind=kinds,
             frameworks=frameworks,
             crosswalks=e.crosswalks,
             controls=controls,
-            extra=dict(e.extra),
+            documents=dict(e.documents),
+            checks=tuple(self.checks),
         )
 
         def cite(kind: str, entity: Entity, part: Step | ChecklistItem | None, refs: list[ControlRef]) -> None:
@@ -257,8 +269,6 @@ class _Linker:
                 else:
                     kb.citations[key].append(Citation(kind, entity, part, ref))
 
-        if self.check_progression(kb.personas):
-            kb.personas = in_progression_order(kb.personas)
         for source in dict.fromkeys(kind for kind, _, _ in REFERENCES):
             for entity in kb.entities(source).values():
                 for node, field, target, target_id in references(source, entity):
@@ -287,13 +297,9 @@ class _Linker:
         for crosswalk in kb.crosswalks:
             self.link_crosswalk(kb, crosswalk)
         index_term_usage(kb)
-        from generator.core import (
-            audience,
-            branding,  # they build on this module
-        )
-
-        self.problems += audience.reference_problems(kb) + branding.problems(kb)
-        self.problems.extend(assessment.check(kb))
+        self.problems += audience_problems(kb) + branding_problems(kb.site, kb.root) + review_interval_problems(kb)
+        for check in self.checks:
+            self.problems += check(kb)
         if self.problems:
             raise ContentError(self.problems)
         return kb
@@ -420,15 +426,27 @@ def index_term_usage(kb: KnowledgeBase) -> None:
         return
     # Matched against lower-cased text: a case-sensitive regex is several times faster than re.I.
     pattern = re.compile(r"\b(" + _alternation(sorted(names)) + r")\b")
-    for kind in ("persona", "playbook", "checklist", "faq", "case-study"):
+    for kind in (k.name for k in KINDS if k.uses_terms):
         for entity in kb.entities(kind).values():
             for tid in dict.fromkeys(names[m] for m in pattern.findall(_entity_text(entity).lower())):
                 kb.term_usage[tid].append(entity)
 
 
+def review_interval_problems(kb: KnowledgeBase) -> list[Problem]:
+    """site.yaml `review_intervals` may only name kinds that exist."""
+    out = []
+    for kind in kb.site.review_intervals:
+        if kind not in BY_NAME:
+            path, line = kb.site.where_field("review_intervals")
+            out.append(Problem(path, line, f"review_intervals: unknown kind '{kind}' (expected one of: {', '.join(BY_NAME)})"))
+    return out
+
+
 @no_cyclic_gc()
-def load_knowledge_base(root: Path) -> KnowledgeBase:
-    """Run load, model and link over the knowledge base at root."""
+def load_knowledge_base(root: Path, features: Sequence[Feature] = ()) -> KnowledgeBase:
+    """Run load, model and link over the knowledge base at root, with the content files and
+    checks of the features given."""
     documents = load_tree(root)
-    entities = build_entities(documents)
-    return _Linker(entities, root).link()
+    files = {name: model for feature in features for name, model in feature.documents.items()}
+    entities = build_entities(documents, files)
+    return _Linker(entities, root, [check for feature in features for check in feature.checks]).link()

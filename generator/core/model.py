@@ -22,7 +22,6 @@ FrameworkId = Annotated[str, StringConstraints(pattern=FRAMEWORK_ID)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Markdown = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Audience = Literal["internal", "client"]
-ReviewedKind = Literal["persona", "playbook", "checklist", "term", "faq", "case-study", "statistic", "takeaway"]
 
 
 class Node(BaseModel):
@@ -130,7 +129,11 @@ class Site(Node):
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
     contact: Contact = Field(default_factory=Contact)
     branding: Branding = Field(default_factory=Branding)
-    review_intervals: dict[ReviewedKind, Annotated[int, Field(gt=0)]] = Field(
+    sections: dict[Slug, Text] = Field(
+        default_factory=dict,
+        description="Nav titles by kind (e.g. term: Terms), plus home, framework and guides.",
+    )
+    review_intervals: dict[Slug, Annotated[int, Field(gt=0)]] = Field(
         default_factory=dict,
         description="Days between reviews per kind; kinds left out keep the generator's defaults.",
     )
@@ -295,16 +298,3 @@ class Crosswalk(Node):
     target: FrameworkId
     title: Text | None = None
     mappings: list[Mapping] = Field(min_length=1)
-
-
-#: Content folder name -> (kind name used in the CLI and URLs, model).
-CONTENT_KINDS: dict[str, tuple[str, type[Entity]]] = {
-    "personas": ("persona", Persona),
-    "playbooks": ("playbook", Playbook),
-    "checklists": ("checklist", Checklist),
-    "terms": ("term", Term),
-    "faqs": ("faq", Faq),
-    "case-studies": ("case-study", CaseStudy),
-    "statistics": ("statistic", Statistic),
-    "takeaways": ("takeaway", Takeaway),
-}

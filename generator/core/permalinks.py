@@ -8,6 +8,7 @@ The manifest writes one entry per line, so a problem can name the line of the ol
 from __future__ import annotations
 
 import hashlib
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from pydantic import BaseModel
 from generator.core import urls
 from generator.core.errors import ContentError, Problem
 from generator.core.link import KnowledgeBase
+from generator.core.feature import RenderContext
 from generator.core.render import environment, hand_written_pages
 
 MANIFEST = "permalinks.json"
@@ -39,7 +41,7 @@ def content_hash(value: BaseModel | str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def entries(kb: KnowledgeBase) -> list[dict[str, Any]]:
+def entries(kb: KnowledgeBase, ctx: RenderContext) -> list[dict[str, Any]]:
     """Every published page and item URL, in a stable order."""
     base = kb.site.base_url
     out: list[dict[str, Any]] = []
@@ -65,16 +67,16 @@ def entries(kb: KnowledgeBase) -> list[dict[str, Any]]:
         control = node.control.model_copy(update={"children": []})
         add("control", node.control.id, urls.control_doc_path(*node.key), node.control.title,
             content_hash(control), framework=node.framework.id)
-    for path, text in hand_written_pages(kb).items():
+    for path, text in hand_written_pages(kb, ctx).items():
         heading = re.search(r"^# (.+)$", text, re.M)
         stem = Path(path).stem
         add("page", stem, path, heading.group(1).strip() if heading else stem, content_hash(text))
     return out
 
 
-def manifest_text(kb: KnowledgeBase) -> str:
+def manifest_text(kb: KnowledgeBase, ctx: RenderContext) -> str:
     """JSON with one entry per line (diffable, and problems can name the entry's line)."""
-    lines = [json.dumps(entry, ensure_ascii=False) for entry in entries(kb)]
+    lines = [json.dumps(entry, ensure_ascii=False) for entry in entries(kb, ctx)]
     head = json.dumps({"format": FORMAT, "base_url": kb.site.base_url})[:-1]
     return head + ', "entries": [\n' + ",\n".join(lines) + "\n]}\n"
 
@@ -87,7 +89,8 @@ def _key(entry: dict[str, Any], entity_id: str | None = None) -> Key:
 def _live_keys(kb: KnowledgeBase) -> set[Key]:
     """Every (kind, parent, id) that resolves today, through current ids and aliases alike."""
     keys: set[Key] = set()
-    for entry in entries(kb):
+    everything = RenderContext(today=dt.date.min)  # the internal build: every page there is
+    for entry in entries(kb, everything):
         if entry["kind"] != "checklist-item":
             for name in [entry["id"], *entry.get("aliases", [])]:
                 keys.add(_key(entry, name))
@@ -155,9 +158,9 @@ def redirects(kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
     return out
 
 
-def write_site_files(kb: KnowledgeBase, site: Path) -> None:
+def write_site_files(kb: KnowledgeBase, ctx: RenderContext, site: Path) -> None:
     """The manifest and one redirect page per former id (keeping ?ticket=... and #item)."""
-    (site / MANIFEST).write_text(manifest_text(kb), encoding="utf-8")
+    (site / MANIFEST).write_text(manifest_text(kb, ctx), encoding="utf-8")
     template = environment().get_template("redirect.html.j2")
     for path, (target, canonical) in redirects(kb).items():
         page = site / path

@@ -1,26 +1,30 @@
-"""The pipeline in one call: load, model and link a knowledge base, choose its audience, render."""
+"""The pipeline end to end, for any list of features: load, model and link a knowledge base,
+take what an audience may see, render it, and write what belongs beside a built site."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections.abc import Sequence
 from pathlib import Path
 
+from generator.core import permalinks
 from generator.core.audience import for_audience
-from generator.core.link import load_knowledge_base
+from generator.core.feature import Audience, Feature, RenderContext
+from generator.core.link import KnowledgeBase, load_knowledge_base
 from generator.core.render import Rendered, render
-from generator.features.authoring.review import TODAY_VARIABLE
 
 
-def render_tree(root: Path, audience: str = "internal", today: dt.date | None = None) -> Rendered:
-    kb = for_audience(load_knowledge_base(root), audience)
-    previous = os.environ.get(TODAY_VARIABLE)
-    if today is not None:
-        os.environ[TODAY_VARIABLE] = today.isoformat()
-    try:
-        return render(kb)
-    finally:
-        if previous is None:
-            os.environ.pop(TODAY_VARIABLE, None)
-        else:
-            os.environ[TODAY_VARIABLE] = previous
+def render_tree(root: Path, features: Sequence[Feature], audience: Audience = "internal",
+                today: dt.date | None = None) -> Rendered:
+    """Render the knowledge base at root as the audience sees it, as of today."""
+    kb = for_audience(load_knowledge_base(root, features), audience)
+    return render(kb, RenderContext(today=today or dt.date.today(), audience=audience), features)
+
+
+def after_build(kb: KnowledgeBase, ctx: RenderContext, site: Path, features: Sequence[Feature]) -> None:
+    """Files beside the pages of a built site, whichever engine built it: the permalink
+    manifest and redirects of former ids, then each feature's own (exports, PDFs)."""
+    permalinks.write_site_files(kb, ctx, site)
+    for feature in features:
+        for writer in feature.writers:
+            writer(kb, ctx, site)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +18,13 @@ import jinja2
 import yaml
 
 from generator.core import branding, markup, urls
+from generator.core.feature import Feature, Page, RenderContext
+from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count
 from generator.core.link import ControlNode, KnowledgeBase
 from generator.core.memory import no_cyclic_gc
-from generator.core.model import CONTENT_KINDS, Entity, Framework
+from generator.core.model import Entity, Framework
 from generator.core.resources import TEMPLATES
-from generator.features.assessment import pages as assessment_pages
-from generator.features.authoring import review
-from generator.features.frameworks import coverage
-
-
-@dataclass(frozen=True)
-class Page:
-    """One generated page: where it goes, which template draws it, with what."""
-
-    path: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    #: A top-level nav entry for this page (pages of the core sections have theirs already).
-    nav_title: str | None = None
+from generator.core.rollup import rollup
 
 
 @dataclass
@@ -44,30 +33,14 @@ class Rendered:
     nav: list[Any]
 
 
-Producer = Callable[[KnowledgeBase], Iterable[Page]]
-
-
-#: kind -> (template of its index page, template of each entity's page or None, context name).
-_SECTIONS = {
-    "persona": ("personas.md.j2", "persona.md.j2", "persona"),
-    "playbook": ("playbooks.md.j2", "playbook.md.j2", "playbook"),
-    "checklist": ("checklists.md.j2", "checklist.md.j2", "checklist"),
-    "term": ("glossary.md.j2", "term.md.j2", "term"),
-    "faq": ("faq.md.j2", None, ""),
-    "case-study": ("case_studies.md.j2", "case_study.md.j2", "case"),
-    "statistic": ("statistics.md.j2", None, ""),
-    "takeaway": ("takeaways.md.j2", None, ""),
-}
-
-
-def core_pages(kb: KnowledgeBase) -> Iterator[Page]:
-    yield Page("index.md", "pack_home.md.j2" if kb.client else "home.md.j2")
-    for kind, (index_template, template, name) in _SECTIONS.items():
-        if not kb.entities(kind):  # a section with nothing in it (as in most per-client packs)
+def core_pages(kb: KnowledgeBase, ctx: RenderContext) -> Iterator[Page]:
+    yield Page("index.md", "pack_home.md.j2" if ctx.client else "home.md.j2")
+    for kind in KINDS:
+        if not kb.entities(kind.name):  # a section with nothing in it (as in most per-client packs)
             continue
-        yield Page(f"{urls.FOLDERS[kind]}/index.md", index_template)
-        for entity in kb.entities(kind).values() if template else ():
-            yield Page(urls.doc_path(kind, entity.id), template, {name: entity})
+        yield Page(urls.index_path(kind.name), kind.index_template)
+        for entity in kb.entities(kind.name).values() if kind.page_template else ():
+            yield Page(urls.doc_path(kind.name, entity.id), kind.page_template, {kind.variable: entity})
     if kb.frameworks:
         yield Page("frameworks/index.md", "frameworks.md.j2")
     for framework in kb.frameworks.values():
@@ -76,18 +49,13 @@ def core_pages(kb: KnowledgeBase) -> Iterator[Page]:
         yield Page(urls.control_doc_path(*node.key), "control.md.j2", {"node": node})
 
 
-#: Every producer of pages, in nav order. Features register theirs here explicitly.
-PRODUCERS: list[Producer] = [core_pages, coverage.coverage_pages, review.whats_new_pages, review.review_queue_pages,
-                              assessment_pages.assessment_pages]
-
-
-def hand_written_pages(kb: KnowledgeBase) -> dict[str, str]:
+def hand_written_pages(kb: KnowledgeBase, ctx: RenderContext) -> dict[str, str]:
     """content/pages/*.md, opted in to macros (generated pages never are)."""
     folder = kb.root / "content" / "pages"
     out: dict[str, str] = {}
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not kb.client else []:
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not ctx.client else []:
         text = path.read_text(encoding="utf-8")
-        if kb.audience == "client" and page_audience(text) == "internal":
+        if ctx.audience == "client" and page_audience(text) == "internal":
             continue
         if text.startswith("---\n"):
             text = "---\nrender_macros: true\n" + text[4:]
@@ -110,37 +78,32 @@ def page_audience(text: str) -> str:
     return "client"
 
 
+def section_title(kb: KnowledgeBase, kind: str) -> str:
+    """A section's title: site.yaml `sections` may rename it (e.g. "Glossary" -> "Terms")."""
+    return kb.site.sections.get(kind, BY_NAME[kind].title)
+
+
 def nav(kb: KnowledgeBase, extra_pages: Iterable[str], feature_pages: Iterable[Page] = ()) -> list[Any]:
     """Sections with index pages; controls are reached from their framework pages, not the
     sidebar, so the nav stays small however large the catalogues grow."""
-
-    def section(title: str, index: str, kind: str, items: dict[str, Any], label: str) -> dict[str, Any]:
-        entries: list[Any] = [index]
-        entries += [{getattr(item, label): urls.doc_path(kind, item.id)} for item in items.values()]
-        return {title: entries}
-
-    tree: list[Any] = [
-        {"Home": "index.md"},
-        section("Personas", "personas/index.md", "persona", kb.personas, "name"),
-        section("Playbooks", "playbooks/index.md", "playbook", kb.playbooks, "title"),
-        section("Checklists", "checklists/index.md", "checklist", kb.checklists, "title"),
-        {"Glossary": "terms/index.md"},
-        {"FAQ": "faq/index.md"},
-        section("Case studies", "case-studies/index.md", "case-study", kb.case_studies, "title"),
-        {"Statistics": "statistics/index.md"},
-        {"Takeaways": "takeaways/index.md"},
-        {
-            "Frameworks": ["frameworks/index.md"]
-            + [{fw.short_name or fw.name: urls.doc_path("framework", fw.id)} for fw in kb.frameworks.values()]
-        },
-    ]
-    present = {f"{urls.FOLDERS[kind]}/index.md" for kind in _SECTIONS if kb.entities(kind)}
-    present |= {"index.md"} | ({"frameworks/index.md"} if kb.frameworks else set())
-    tree = [entry for entry in tree if _first(entry) in present]
+    tree: list[Any] = [{kb.site.sections.get("home", "Home"): "index.md"}]
+    for kind in KINDS:
+        items = kb.entities(kind.name)
+        if not items:
+            continue
+        index = urls.index_path(kind.name)
+        if kind.listed:
+            entries = [index] + [{item.display_name: urls.doc_path(kind.name, item.id)} for item in items.values()]
+            tree.append({section_title(kb, kind.name): entries})
+        else:
+            tree.append({section_title(kb, kind.name): index})
+    if kb.frameworks:
+        frameworks = [{fw.short_name or fw.name: urls.doc_path("framework", fw.id)} for fw in kb.frameworks.values()]
+        tree.append({kb.site.sections.get("framework", "Frameworks"): ["frameworks/index.md", *frameworks]})
     tree += [{page.nav_title: page.path} for page in feature_pages if page.nav_title]
     guides = sorted(extra_pages)
     if guides:
-        tree.append({"Guides": guides})
+        tree.append({kb.site.sections.get("guides", "Guides"): guides})
     return tree
 
 
@@ -150,11 +113,12 @@ def _first(entry: dict[str, Any]) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
-    """One environment per templates folder, kept so each template is compiled once per process
-    (`kb serve` renders on every edit); Jinja recompiles a template whose file has changed."""
+def environment(templates: Path = TEMPLATES, extra: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """One environment per set of template folders (the core's, then the features'), kept so
+    each template is compiled once per process (`kb serve` renders on every edit); Jinja
+    recompiles a template whose file has changed."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates / "pages"),
+        loader=jinja2.FileSystemLoader([templates / "pages", *extra]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -171,15 +135,12 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         html=markup.html,
         slug=urls.control_slug,
     )
-    env.globals.update(entity_kind=entity_kind, by_kind=by_kind)
+    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, kinds=BY_NAME)
     return env
 
 
-_KIND_OF_MODEL = {model: kind for kind, model in CONTENT_KINDS.values()}
-
-
 def entity_kind(entity: Entity) -> str:
-    return _KIND_OF_MODEL[type(entity)]
+    return BY_MODEL[type(entity)].name
 
 
 def by_kind(items: Iterable[Any]) -> dict[str, list[Any]]:
@@ -191,7 +152,7 @@ def by_kind(items: Iterable[Any]) -> dict[str, list[Any]]:
     return groups
 
 
-def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
+def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[str, Any]:
     """Functions templates use to link from the page being drawn."""
 
     def link(kind: str, entity_id: str) -> str:
@@ -215,8 +176,14 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
     def count_cited(framework: Framework) -> int:
         return sum(1 for (fw, _), cites in kb.citations.items() if fw == framework.id and cites)
 
+    def has_page(path: str) -> bool:
+        """Whether this build has the page (a feature's page may be absent, e.g. in a pack)."""
+        return path in pages
+
     return {
-        "rollup": lambda node: coverage.rollup(kb, node),
+        "has_page": has_page,
+        "rollup": lambda node: rollup(kb, node),
+        "section_title": lambda kind: section_title(kb, kind),
         "count_controls": count_controls,
         "count_cited": count_cited,
         "link": link,
@@ -230,16 +197,18 @@ def _page_helpers(kb: KnowledgeBase, here: str) -> dict[str, Any]:
 
 
 @no_cyclic_gc()
-def render(kb: KnowledgeBase, templates: Path = TEMPLATES, producers: list[Producer] | None = None) -> Rendered:
-    env = environment(templates)
+def render(kb: KnowledgeBase, ctx: RenderContext, features: Sequence[Feature] = (),
+           templates: Path = TEMPLATES) -> Rendered:
+    """The pages, assets and nav of kb for ctx: a pure function of its arguments."""
+    env = environment(templates, tuple(f.templates for f in features if f.templates is not None))
+    producers = [core_pages, *(producer for feature in features for producer in feature.producers)]
+    navigable = [page for producer in producers for page in producer(kb, ctx)]
+    written = hand_written_pages(kb, ctx)
+    paths = frozenset([page.path for page in navigable] + list(written))
     files: dict[str, str | bytes] = {}
-    navigable: list[Page] = []
-    for producer in producers if producers is not None else PRODUCERS:
-        for page in producer(kb):
-            template = env.get_template(page.template)
-            files[page.path] = template.render(kb=kb, **_page_helpers(kb, page.path), **page.context)
-            navigable.append(page)
-    written = hand_written_pages(kb)
+    for page in navigable:
+        template = env.get_template(page.template)
+        files[page.path] = template.render(kb=kb, ctx=ctx, **_page_helpers(kb, page.path, paths), **page.context)
     files.update(written)
     files.update(branding.files(kb))
     assets = templates / "assets"

@@ -8,19 +8,9 @@ import functools
 import posixpath
 import re
 
-#: kind -> folder of its pages. Kinds listed in SINGLE_PAGE live as anchors on one page.
-FOLDERS = {
-    "persona": "personas",
-    "playbook": "playbooks",
-    "checklist": "checklists",
-    "term": "terms",
-    "faq": "faq",
-    "case-study": "case-studies",
-    "statistic": "statistics",
-    "takeaway": "takeaways",
-    "framework": "frameworks",
-}
-SINGLE_PAGE = {"faq", "statistic", "takeaway"}
+from generator.core.kinds import BY_NAME
+
+FRAMEWORKS = "frameworks"
 
 
 @functools.lru_cache(maxsize=16384)  # every control page links its ancestors, children and peers
@@ -31,16 +21,21 @@ def control_slug(control_id: str) -> str:
 
 def doc_path(kind: str, entity_id: str) -> str:
     """The Markdown source path (relative to the docs dir) of an entity's page, with anchor."""
-    folder = FOLDERS[kind]
-    if kind in SINGLE_PAGE:
-        return f"{folder}/index.md#{entity_id}"
     if kind == "framework":
-        return f"{folder}/{entity_id}/index.md"
-    return f"{folder}/{entity_id}.md"
+        return f"{FRAMEWORKS}/{entity_id}/index.md"
+    spec = BY_NAME[kind]
+    if spec.page_template is None:  # its entities are anchors on the section's page
+        return f"{spec.url_folder}/index.md#{entity_id}"
+    return f"{spec.url_folder}/{entity_id}.md"
+
+
+def index_path(kind: str) -> str:
+    """The docs path of a kind's section index page."""
+    return f"{BY_NAME[kind].url_folder}/index.md"
 
 
 def control_doc_path(framework_id: str, control_id: str) -> str:
-    return f"frameworks/{framework_id}/{control_slug(control_id)}.md"
+    return f"{FRAMEWORKS}/{framework_id}/{control_slug(control_id)}.md"
 
 
 def url_of(md_path: str) -> str:

@@ -9,6 +9,7 @@ so bad content never leaves a half-built or deleted site.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import html
 import json
@@ -16,7 +17,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +28,24 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import clean_directory
 
-from generator.core import branding, permalinks
-from generator.core.errors import ContentError
+from generator.core import branding
+from generator.core.errors import BuildFailed, ContentError
+from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase, load_knowledge_base
 from generator.core.load import ParseCache
-from generator.core.render import TEMPLATES, render
+from generator.core.pipeline import after_build
+from generator.core.render import render
+from generator.core.resources import TEMPLATES
 from generator.core.urls import doc_path, url_of
-from generator.features.checklists import exports
+from generator.features import FEATURES
 
 #: The generator's own MkDocs configuration, used for any knowledge base root.
-DEFAULT_CONFIG = TEMPLATES.parent / "mkdocs.yml"
+DEFAULT_CONFIG = TEMPLATES / "mkdocs.yml"
+#: This module is also the MkDocs hook; `kb build` and `kb serve` hand it to MkDocs.
+HOOK = str(Path(__file__).resolve())
 ROOT_VARIABLE = "KB_ROOT"
 KB_CONFIG_KEY = "kb_knowledge_base"
+CONTEXT_KEY = "kb_render_context"
 KEEP = {".gitkeep"}
 
 
@@ -72,10 +79,17 @@ def _escaped_nav(nav: Any) -> Any:
     return nav
 
 
-def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
+def _docs_dir(root: Path) -> str:
+    """Where the rendered Markdown goes (MkDocs wants the folder to exist before the hook runs)."""
+    docs = root / "build" / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    return str(docs)
+
+
+def prepare(config: MkDocsConfig, kb: KnowledgeBase, ctx: RenderContext) -> MkDocsConfig:
     """Render the knowledge base into the docs folder and point MkDocs at it."""
-    rendered = render(kb)
-    docs = kb.root / "build" / "docs"
+    rendered = render(kb, ctx, FEATURES)
+    docs = Path(_docs_dir(kb.root))
     write_files(rendered.files, docs)
     config["docs_dir"] = str(docs)
     config["nav"] = _escaped_nav(rendered.nav)
@@ -93,23 +107,34 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
     config["extra"]["kb_brand"] = {
         "organisation": kb.site.organisation,
         "contact": kb.site.contact.model_dump(exclude_none=True),
-        "client": kb.client,
-        "audience": kb.audience,
+        "client": ctx.client,
+        "audience": ctx.audience,
     }
     config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js", "assets/kb/checklist.js"]
     config[KB_CONFIG_KEY] = kb
+    config[CONTEXT_KEY] = ctx
     return config
 
 
 @event_priority(100)  # before mkdocs-macros, whose define_env reads the knowledge base
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     kb = config.get(KB_CONFIG_KEY)  # handed over by build_site, already validated
+    ctx = config.get(CONTEXT_KEY) or RenderContext(today=_today())
     if kb is None:
         try:
-            kb = load_knowledge_base(_root(config))
+            kb = load_knowledge_base(_root(config), FEATURES)
         except ContentError as error:
             raise PluginError(f"the knowledge base has problems:\n{error}") from None
-    return prepare(config, kb)
+    return prepare(config, kb, ctx)
+
+
+def _today() -> dt.date:
+    """Plain `mkdocs build` / `mkdocs serve`: $KB_TODAY, else the system date."""
+    value = os.environ.get("KB_TODAY", "").strip()
+    try:
+        return dt.date.fromisoformat(value) if value else dt.date.today()
+    except ValueError:
+        raise PluginError(f"KB_TODAY: '{value}' is not a date (expected YYYY-MM-DD)") from None
 
 
 #: `kb serve` rebuilds only the pages whose Markdown changed (MkDocs' dirty build). MkDocs
@@ -186,9 +211,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     and a search entry for every checklist item."""
     kb = config[KB_CONFIG_KEY]
     site = Path(config["site_dir"])
-    permalinks.write_site_files(kb, site)
-    exports.write_site_files(kb, site)
     _index_checklist_items(kb, site / "search" / "search_index.json")
+    after_build(kb, config[CONTEXT_KEY], site, FEATURES)
 
 
 def _index_checklist_items(kb: KnowledgeBase, index_file: Path) -> None:
@@ -239,26 +263,21 @@ def _for_root(root: Path) -> Iterator[Path]:
             os.environ[ROOT_VARIABLE] = previous
 
 
-class BuildFailed(Exception):
-    """MkDocs refused the rendered pages (strict mode warnings); it has logged why."""
-
-
-def build_site(kb: KnowledgeBase, out: Path, finish: Callable[[Path], None] | None = None) -> None:
-    """Build a validated knowledge base into out, atomically: out changes only on success.
-    finish, if given, adds to the built site (e.g. checklist PDFs) before it is swapped in."""
+def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path) -> None:
+    """Build a validated knowledge base into out, atomically: out changes only on success
+    (the after-build steps, PDFs included, run on the staging folder before the swap)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
     try:
         with _for_root(kb.root) as config_file:
-            config = load_config(str(config_file), site_dir=str(staging))
+            config = load_config(str(config_file), site_dir=str(staging), hooks=[HOOK], docs_dir=_docs_dir(kb.root))
             config[KB_CONFIG_KEY] = kb
+            config[CONTEXT_KEY] = ctx
             try:
                 mkdocs_build(config)
             except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
                 raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
-        if finish is not None:
-            finish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -293,7 +312,8 @@ def serve(root: Path, address: str) -> None:
     ParseCache.keep_in_memory = True
     try:
         with _for_root(root) as config_file:
-            mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty")
+            mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty", hooks=[HOOK],
+                         docs_dir=_docs_dir(root))
     finally:
         logger.removeFilter(notice)
         ParseCache.keep_in_memory = False

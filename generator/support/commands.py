@@ -4,6 +4,7 @@ knowledge base of `--root` loaded, the audience option."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
@@ -54,7 +55,39 @@ def show_mkdocs_log(verbose: bool = False) -> None:
 
 
 def load(ctx: click.Context) -> KnowledgeBase:
-    return load_knowledge_base(ctx.obj["root"])
+    """The knowledge base of `--root`, with the features the app was started with."""
+    return load_knowledge_base(ctx.obj["root"], ctx.obj.get("features", ()))
+
+
+TODAY_VARIABLE = "KB_TODAY"
+
+
+def today_option(purpose: str = "Judge review dates as of this day") -> Any:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        envvar=TODAY_VARIABLE,
+        default=None,
+        help=f"{purpose}, YYYY-MM-DD (default: ${TODAY_VARIABLE} or the system date).",
+    )
+
+
+def day(today: dt.datetime | None) -> dt.date:
+    """The day a command works as of: --today (or $KB_TODAY), else the system date."""
+    return today.date() if today is not None else dt.date.today()
+
+
+def report_warnings(ctx: click.Context, kb: KnowledgeBase, on: dt.date, strict: bool) -> None:
+    """Print the features' warnings as `path:line: warning: ...`; with strict, raise them as
+    content errors instead."""
+    found = sorted(problem for feature in ctx.obj.get("features", ()) for check in feature.warnings
+                   for problem in check(kb, on))
+    if strict and found:
+        raise ContentError(found)
+    for problem in found:
+        click.echo(f"{problem.path}:{problem.line}: warning: {problem.message}", err=True)
+    if found:
+        click.echo(f"{len(found)} warning(s); `kb validate --strict` treats them as errors.", err=True)
 
 
 audience_option = click.option(

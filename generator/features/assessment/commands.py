@@ -65,7 +65,7 @@ def _show(report: dict[str, Any], names: dict[str, str], level_names: dict[str, 
 def assess(ctx: click.Context, answers_file: Path | None, as_json: bool) -> None:
     """Run the readiness assessment: persona, scores, reasons and playbooks."""
     kb = load(ctx)
-    if not isinstance(kb.extra.get("assessment"), assessment.Assessment):
+    if not isinstance(kb.documents.get("assessment"), assessment.Assessment):
         raise ContentError([Problem("content/assessment.yaml", 1, "this knowledge base has no assessment (add content/assessment.yaml)")])
     data = assessment.kb_data(kb)
     answers = _read_answers(data, answers_file) if answers_file else _ask(data)

@@ -211,7 +211,7 @@ class _Checker:
 
 def check(kb: KnowledgeBase) -> list[Problem]:
     """The one link-time hook: the assessment (if any) against itself and the personas."""
-    assessment = kb.extra.get("assessment")
+    assessment = kb.documents.get("assessment")
     if not isinstance(assessment, Assessment):
         return []
     return _Checker(assessment, kb.personas).run()
@@ -263,7 +263,7 @@ def to_data(assessment: Assessment, personas: Mapping[str, Persona], playbook_ti
 
 
 def kb_data(kb: KnowledgeBase) -> dict[str, Any]:
-    return to_data(kb.extra["assessment"], kb.personas, {pid: p.title for pid, p in kb.playbooks.items()})
+    return to_data(kb.documents["assessment"], kb.personas, {pid: p.title for pid, p in kb.playbooks.items()})
 
 
 # --- Evaluation (mirrored line for line in assessment.js) -------------------------------------

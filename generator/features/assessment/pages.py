@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from generator.core import urls
+from generator.core.feature import Page, RenderContext
 from generator.core.link import KnowledgeBase
 from generator.features.assessment import model as assessment
 
-if TYPE_CHECKING:  # render imports this module to register the producer
-    from generator.core.render import Page
 
 
 def safe_json(data: Any, indent: int | None = None) -> Markup:
@@ -29,11 +28,9 @@ def safe_json(data: Any, indent: int | None = None) -> Markup:
     return Markup(text)
 
 
-def assessment_pages(kb: KnowledgeBase) -> Iterator[Page]:
+def assessment_pages(kb: KnowledgeBase, ctx: RenderContext) -> Iterator[Page]:
     """The form, the page explaining the scoring, and assessment/rules.json (if there is one)."""
-    from generator.core.render import Page
-
-    model = kb.extra.get("assessment")
+    model = kb.documents.get("assessment")
     if not isinstance(model, assessment.Assessment):
         return
     data = assessment.kb_data(kb)

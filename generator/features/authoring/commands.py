@@ -10,44 +10,15 @@ from typing import Any
 import click
 
 from generator.core.errors import ContentError
-from generator.core.link import KnowledgeBase
-from generator.features.authoring import review, scaffold
+from generator.support.commands import day, today_option
+from generator.features.authoring import scaffold
 from generator.features.authoring import schema as schemas
-
-
-def _today_option(purpose: str) -> Any:
-    return click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        envvar=review.TODAY_VARIABLE,
-        default=None,
-        help=f"{purpose}, YYYY-MM-DD (default: ${review.TODAY_VARIABLE} or the system date).",
-    )
-
-
-today_option = _today_option("Judge review dates as of this day")
-
-
-def _day(today: dt.datetime | None) -> dt.date:
-    return today.date() if today is not None else review.today()
-
-
-def report_warnings(kb: KnowledgeBase, today: dt.datetime | None, strict: bool) -> None:
-    """Print content due for review and placeholders left as `path:line: warning: ...`;
-    with strict, raise them as content errors instead."""
-    found = sorted(review.warnings(kb, _day(today)) + scaffold.placeholder_warnings(kb))
-    if strict and found:
-        raise ContentError(found)
-    for problem in found:
-        click.echo(f"{problem.path}:{problem.line}: warning: {problem.message}", err=True)
-    if found:
-        click.echo(f"{len(found)} warning(s); `kb validate --strict` treats them as errors.", err=True)
 
 
 @click.command()
 @click.argument("kind", metavar="KIND", type=click.Choice(list(scaffold.FOLDER_OF_KIND)))
 @click.argument("entity_id", metavar="ID")
-@_today_option("The date written as `reviewed` and on the first change note")
+@today_option("The date written as `reviewed` and on the first change note")
 @click.pass_context
 def new(ctx: click.Context, kind: str, entity_id: str, today: dt.datetime | None) -> None:
     """Start a new KIND with id ID from a commented skeleton that validates as written.
@@ -57,7 +28,7 @@ def new(ctx: click.Context, kind: str, entity_id: str, today: dt.datetime | None
     """
     root: Path = ctx.obj["root"]
     try:
-        path = scaffold.new_entity(root, kind, entity_id, _day(today))
+        path = scaffold.new_entity(root, kind, entity_id, day(today))
     except scaffold.InvalidId as invalid:
         raise click.BadParameter(str(invalid), param_hint="ID") from None
     except scaffold.ScaffoldRefused as refused:
@@ -82,8 +53,29 @@ def schema(ctx: click.Context, out: Path | None) -> None:
     """Write a JSON Schema per content kind, for editors with the YAML language server."""
     folder = out or ctx.obj["root"] / schemas.SCHEMA_FOLDER
     try:
-        written = schemas.write_schemas(folder)
+        files = {name: model for feature in ctx.obj.get("features", ()) for name, model in feature.documents.items()}
+        written = schemas.write_schemas(folder, files)
     except OSError as error:
         click.echo(f"error: {error.filename or folder}: {error.strerror}", err=True)
         sys.exit(1)
     click.echo(f"wrote {len(written)} schemas to {folder}")
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@today_option("The date written as `reviewed`")
+def init(folder: Path, today: dt.datetime | None) -> None:
+    """Start a new knowledge base in FOLDER: site settings, one persona, playbook, checklist
+    and term, ready to validate, build and edit."""
+    try:
+        written = scaffold.init_tree(folder, day(today))
+    except scaffold.ScaffoldRefused as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"wrote {len(written)} files to {folder}; next: kb --root {folder} build")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(init)
+    cli.add_command(new)
+    cli.add_command(schema)

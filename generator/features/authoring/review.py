@@ -14,45 +14,21 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from generator.core.errors import ContentError, Problem
+from generator.core.feature import Page, RenderContext
+from generator.core.kinds import BY_NAME, NAMES
 from generator.core.link import KnowledgeBase
 from generator.core.model import Change, Entity
 
-if TYPE_CHECKING:  # render imports this module to register the producers
-    from generator.core.render import Page
 
 TODAY_VARIABLE = "KB_TODAY"
 
 #: Days between reviews when content/site.yaml says nothing for a kind. Checklists and
 #: playbooks drive work on client systems, so they age fastest; definitions age slowest.
-DEFAULT_INTERVALS: dict[str, int] = {
-    "persona": 365,
-    "playbook": 180,
-    "checklist": 180,
-    "term": 730,
-    "faq": 365,
-    "case-study": 365,
-    "statistic": 365,
-    "takeaway": 365,
-}
 
 #: How far ahead the review queue looks for content that will soon be due.
 LOOK_AHEAD_DAYS = 60
-
-
-def today() -> dt.date:
-    """The date staleness is judged against: KB_TODAY if set, else the system date."""
-    value = os.environ.get(TODAY_VARIABLE, "").strip()
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ContentError(
-            [Problem(TODAY_VARIABLE, 1, f"'{value}' is not a date (expected YYYY-MM-DD, e.g. 2026-11-30)")]
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -71,12 +47,12 @@ class ReviewState:
 def interval_of(kb: KnowledgeBase, kind: str, entity: Entity) -> int:
     if entity.review_every_days is not None:
         return entity.review_every_days
-    return kb.site.review_intervals.get(kind, DEFAULT_INTERVALS[kind])  # type: ignore[call-overload]
+    return kb.site.review_intervals.get(kind, BY_NAME[kind].review_days)
 
 
 def states(kb: KnowledgeBase) -> list[ReviewState]:
     out = []
-    for kind in DEFAULT_INTERVALS:
+    for kind in NAMES:
         for entity in kb.entities(kind).values():
             interval = interval_of(kb, kind, entity)
             due = entity.reviewed + dt.timedelta(days=interval) if entity.reviewed else None
@@ -128,11 +104,11 @@ def change_notes(kb: KnowledgeBase) -> list[ChangeNote]:
     """Every change note of every entity, newest first (ties in kind, then title order)."""
     notes = [
         ChangeNote(kind, entity, change)
-        for kind in DEFAULT_INTERVALS
+        for kind in NAMES
         for entity in kb.entities(kind).values()
         for change in entity.changes
     ]
-    order = list(DEFAULT_INTERVALS)
+    order = list(NAMES)
     notes.sort(key=lambda n: (order.index(n.kind), n.entity.id))
     notes.sort(key=lambda n: n.change.date, reverse=True)
     return notes
@@ -142,22 +118,18 @@ REVIEW_QUEUE_PATH = "review-queue.md"
 WHATS_NEW_PATH = "whats-new.md"
 
 
-def whats_new_pages(kb: KnowledgeBase) -> Iterator[Page]:
+def whats_new_pages(kb: KnowledgeBase, ctx: RenderContext) -> Iterator[Page]:
     """Every change note, newest first; a per-client pack (a one-off deliverable) has none."""
-    from generator.core.render import Page
-
-    if kb.client is not None:
+    if ctx.client is not None:
         return
     yield Page(WHATS_NEW_PATH, "whats_new.md.j2", {"notes": change_notes(kb)}, nav_title="What's new")
 
 
-def review_queue_pages(kb: KnowledgeBase) -> Iterator[Page]:
+def review_queue_pages(kb: KnowledgeBase, ctx: RenderContext) -> Iterator[Page]:
     """The review queue is for MSP staff: client builds (generator/audience.py) leave it out."""
-    from generator.core.render import Page
-
-    if kb.audience == "client":
+    if ctx.audience == "client":
         return
-    on = today()
+    on = ctx.today
     due, soon = queue(kb, on)
     context = {"today": on, "due": due, "soon": soon, "look_ahead": LOOK_AHEAD_DAYS}
     yield Page(REVIEW_QUEUE_PATH, "review_queue.md.j2", context, nav_title="Review queue")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,15 +19,16 @@ import yaml
 
 from generator.core.errors import Problem
 from generator.core.link import KnowledgeBase
-from generator.core.model import CONTENT_KINDS, SLUG, Entity, Node
-from generator.core.render import TEMPLATES
+from generator.core.kinds import BY_NAME, KINDS
+from generator.core.model import SLUG, Entity, Node
+from generator.core.resources import TEMPLATES
 from generator.features.authoring.schema import modeline
 
 SKELETONS = TEMPLATES / "skeletons"
 PLACEHOLDER = "TODO"
 
 #: kind name -> content folder.
-FOLDER_OF_KIND = {kind: folder for folder, (kind, _) in CONTENT_KINDS.items()}
+FOLDER_OF_KIND = {kind.name: kind.folder for kind in KINDS}
 
 
 class ScaffoldRefused(Exception):
@@ -69,6 +71,12 @@ def _ids_in(folder: Path, root: Path) -> dict[str, Existing]:
     return found
 
 
+def suggest_id(text: str) -> str:
+    """A valid id for text, letters transliterated: `Rücksicherung` -> `rucksicherung`."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
 def skeleton(kind: str, entity_id: str, today: dt.date) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(SKELETONS),
@@ -80,10 +88,27 @@ def skeleton(kind: str, entity_id: str, today: dt.date) -> str:
     return modeline(kind, depth=2) + "\n" + body
 
 
+STARTER = TEMPLATES / "starter"
+
+
+def init_tree(target: Path, today: dt.date) -> list[Path]:
+    """A new knowledge base folder: site settings, one persona, playbook, checklist and term,
+    which validate and build as they are. The folder must be new or empty."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldRefused(f"{target}: the folder exists and is not empty; name a new folder")
+    written = []
+    for source in sorted(STARTER.rglob("*.yaml")):
+        out = target / source.relative_to(STARTER)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(source.read_text(encoding="utf-8").replace("{{ today }}", today.isoformat()), encoding="utf-8")
+        written.append(out)
+    return written
+
+
 def new_entity(root: Path, kind: str, entity_id: str, today: dt.date) -> Path:
     """Write content/<folder>/<id>.yaml; refuse an invalid or already used id."""
     if not re.match(SLUG, entity_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", entity_id.lower()).strip("-")
+        suggestion = suggest_id(entity_id)
         example = f" such as '{suggestion}'" if suggestion and re.match(SLUG, suggestion) else ""
         raise InvalidId(
             f"'{entity_id}' is not a valid id: use lowercase letters, digits and hyphens{example}"
@@ -118,7 +143,7 @@ def _placeholders(node: Node, found: list[Problem]) -> None:
 def placeholder_warnings(kb: KnowledgeBase) -> list[Problem]:
     """Every `TODO` placeholder still in the content, where it is."""
     found: list[Problem] = []
-    for _, (kind, _model) in CONTENT_KINDS.items():
+    for kind in (k.name for k in KINDS):
         entity: Entity
         for entity in kb.entities(kind).values():
             _placeholders(entity, found)

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.core.entities import CONTENT_FILES
-from generator.core.model import CONTENT_KINDS, Crosswalk, Framework
+from generator.core.entities import CORE_FILES
+from generator.core.kinds import KINDS, NAMES
+from generator.core.model import Crosswalk, Framework, Site
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FOLDER = "schemas"
@@ -26,12 +27,12 @@ def modeline(name: str, depth: int) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_FOLDER}/{name}.json"
 
 
-def _documents() -> dict[str, tuple[type[BaseModel], bool, str]]:
+def _documents(files: dict[str, type[BaseModel]]) -> dict[str, tuple[type[BaseModel], bool, str]]:
     """Schema name -> (model, whether a file may hold a list of them, where such files live)."""
     out: dict[str, tuple[type[BaseModel], bool, str]] = {
-        kind: (model, True, f"content/{folder}/*.yaml") for folder, (kind, model) in CONTENT_KINDS.items()
+        kind.name: (kind.model, True, f"content/{kind.folder}/*.yaml") for kind in KINDS
     }
-    for name, model in CONTENT_FILES.items():  # site, plus any file a feature registers
+    for name, model in (CORE_FILES | files).items():  # site, plus the files features read
         out[name] = (model, False, f"content/{name}.yaml")
     out["framework"] = (Framework, False, "frameworks/*.yaml")
     out["crosswalk"] = (Crosswalk, False, "frameworks/crosswalks/*.yaml")
@@ -40,6 +41,8 @@ def _documents() -> dict[str, tuple[type[BaseModel], bool, str]]:
 
 def schema_of(model: type[BaseModel], many: bool, where: str) -> dict[str, Any]:
     generated = model.model_json_schema(ref_template="#/$defs/{model}")
+    if model is Site:  # its keys name kinds, which the kinds table (not the model) lists
+        generated["properties"]["review_intervals"]["propertyNames"] = {"enum": list(NAMES)}
     defs = generated.pop("$defs", {})
     head: dict[str, Any] = {"$schema": DIALECT, "title": f"{model.__name__} ({where})"}
     if not many:
@@ -53,18 +56,18 @@ def schema_of(model: type[BaseModel], many: bool, where: str) -> dict[str, Any]:
     }
 
 
-def schemas() -> dict[str, str]:
+def schemas(files: dict[str, type[BaseModel]]) -> dict[str, str]:
     """File name -> JSON text of every schema, as written to schemas/."""
     return {
         f"{name}.json": json.dumps(schema_of(model, many, where), indent=2, ensure_ascii=False) + "\n"
-        for name, (model, many, where) in sorted(_documents().items())
+        for name, (model, many, where) in sorted(_documents(files).items())
     }
 
 
-def write_schemas(folder: Path) -> list[Path]:
+def write_schemas(folder: Path, files: dict[str, type[BaseModel]]) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in schemas().items():
+    for name, text in schemas(files).items():
         path = folder / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

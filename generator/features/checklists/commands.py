@@ -75,3 +75,8 @@ def export_checklist(ctx: click.Context, checklist_id: str, fmt: str,
     kb = load(ctx)
     checklist = find_checklist(kb, checklist_id)
     click.echo(exports.export(kb, checklist, fmt, exports.TicketContext(ticket, client, tech)), nl=False)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(link_command)
+    cli.add_command(export_group)

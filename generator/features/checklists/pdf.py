@@ -12,16 +12,23 @@ from pathlib import Path
 from typing import Any
 
 from generator.core import urls
+from generator.core.errors import WriterFailed
+from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase
 from generator.support.pdf import CHROMIUM_ARGS, serve_folder
 
-#: The build's flag that makes checklist pages link their PDF ("Download PDF").
-PDF_FLAG = "checklist_pdfs"
+#: The build flag (`kb build --pdf`) that prints the PDFs and makes checklist pages link them.
+PDF_FLAG = "pdf"
 PAPER = "A4"
 
 
-class PdfFailed(Exception):
+class PdfFailed(WriterFailed):
     """The PDFs could not be printed; the message says what to install or fix."""
+
+
+def pdf_writer(kb: KnowledgeBase, ctx: RenderContext, site: Path) -> None:
+    if PDF_FLAG in ctx.flags:
+        write_pdfs(kb, site)
 
 
 def write_pdfs(kb: KnowledgeBase, site: Path) -> list[Path]:

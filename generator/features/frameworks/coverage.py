@@ -24,26 +24,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.core import urls
+from generator.core.feature import Page, RenderContext
 from generator.core.link import Citation, ControlNode, KnowledgeBase
+from generator.core.rollup import Place, Rollup, RollupEntry, is_outcome, place_of, rollup
 
 #: The column of every guidance item, whichever persona (if any) reaches it.
 ALL = "all"
 
 #: (lowest count, CSS band) from the highest band down; the page colours cells by these.
 BANDS = [(12, 4), (6, 3), (3, 2), (1, 1), (0, 0)]
-
-
-@dataclass(frozen=True, order=True)
-class Place:
-    """One guidance item: an entity, and the step or item of it when there is one."""
-
-    kind: str
-    entity: str
-    part: str | None = None
-
-
-def place_of(cite: Citation) -> Place:
-    return Place(cite.kind, cite.entity.id, cite.part.id if cite.part is not None else None)
 
 
 def reach(kb: KnowledgeBase, persona_id: str) -> set[tuple[str, str]]:
@@ -108,10 +98,6 @@ def band(count: int) -> int:
     return next(b for low, b in BANDS if count >= low)
 
 
-def is_outcome(node: ControlNode) -> bool:
-    return node.depth > 0 and not node.control.children
-
-
 def coverage(kb: KnowledgeBase, framework_id: str, persona_id: str | None = None) -> Coverage:
     """Counts for every control of a framework, per persona (or the one asked for) and overall."""
     personas = [persona_id] if persona_id is not None else list(kb.personas)
@@ -154,64 +140,11 @@ def coverage(kb: KnowledgeBase, framework_id: str, persona_id: str | None = None
     return result
 
 
-@dataclass
-class RollupEntry:
-    """One entity citing a control or anything below it, with the controls it cites there."""
-
-    kind: str
-    entity_id: str
-    title: str
-    controls: list[ControlNode]
-    places: int
-
-
-@dataclass
-class Rollup:
-    """What addresses a part of a framework: the citing entities, and its outcomes with none."""
-
-    entries: list[RollupEntry]
-    outcomes: int
-    gaps: list[ControlNode]
-
-
-_KIND_ORDER = ["persona", "playbook", "checklist", "faq", "case-study"]
-
-
-def rollup(kb: KnowledgeBase, node: ControlNode) -> Rollup:
-    """Every entity citing node or a descendant (in kind order, then by title), and the gaps below."""
-    found: dict[tuple[str, str], tuple[Citation, dict[tuple[str, str], ControlNode], set[Place]]] = {}
-    outcomes, gaps = 0, []
-
-    def visit(current: ControlNode) -> None:
-        nonlocal outcomes
-        cites = kb.citations.get(current.key, [])
-        for cite in cites:
-            entry = found.setdefault((cite.kind, cite.entity.id), (cite, {}, set()))
-            entry[1][current.key] = current
-            entry[2].add(place_of(cite))
-        if is_outcome(current):
-            outcomes += 1
-            if not cites:
-                gaps.append(current)
-        for child in kb.children(current):
-            visit(child)
-
-    visit(node)
-    entries = [
-        RollupEntry(kind, eid, cite.entity.display_name, list(controls.values()), len(places))
-        for (kind, eid), (cite, controls, places) in found.items()
-    ]
-    entries.sort(key=lambda r: (_KIND_ORDER.index(r.kind), r.title.lower()))
-    return Rollup(entries, outcomes, gaps)
-
-
-def coverage_pages(kb: KnowledgeBase) -> list[Any]:
+def coverage_pages(kb: KnowledgeBase, ctx: RenderContext) -> list[Page]:
     """The producer of coverage/index.md: one matrix and gap list per framework. A per-client
     pack (one persona's guidance) has no coverage page: the matrix is the MSP's planning view."""
-    if kb.client or not kb.frameworks:
+    if ctx.client or not kb.frameworks:
         return []
-    from generator.core import urls
-    from generator.core.render import Page  # render imports this module to register the producer
 
     here = "coverage/index.md"
     context = {

@@ -1,15 +1,17 @@
-"""`kb pack`: a per-client pack (see generator/pack.py). The `--audience` option of `kb build`
-and `kb list` is in generator/cli.py."""
+"""`kb pack`: a per-client pack (see pack.py beside this file)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from pathlib import Path
 
 import click
 
-from generator.support.commands import load, reports_problems, show_mkdocs_log
+from generator.core.errors import BuildFailed
+from generator.core.feature import RenderContext
+from generator.support.commands import day, load, reports_problems, show_mkdocs_log, today_option
 
 
 def _slug(text: str) -> str:
@@ -32,11 +34,12 @@ def _client_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: packs/<client>-<persona>/ in the knowledge base folder).")
 @click.option("--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
+@today_option()
 @click.pass_context
 @reports_problems
-def pack(ctx: click.Context, client: str, persona: str, with_pdf: bool, out: Path | None, verbose: bool) -> None:
+def pack(ctx: click.Context, client: str, persona: str, with_pdf: bool, out: Path | None, verbose: bool,
+         today: dt.datetime | None) -> None:
     """Build a branded, client-safe site (and PDF) of one persona's guidance for one client."""
-    from generator.engine import build as site
     from generator.features.packs.pack import UnknownPersona, print_order
     from generator.features.packs.pack import pack as make_pack
     from generator.support import pdf
@@ -52,8 +55,8 @@ def pack(ctx: click.Context, client: str, persona: str, with_pdf: bool, out: Pat
         sys.exit(1)
     show_mkdocs_log(verbose)
     try:
-        site.build_site(packed, target)
-    except site.BuildFailed as error:
+        ctx.obj["build"](packed, RenderContext(today=day(today), audience="client", client=client), target)
+    except BuildFailed as error:
         click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
         sys.exit(1)
     click.echo(f"built {target}")

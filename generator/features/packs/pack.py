@@ -13,7 +13,8 @@ from typing import Any
 
 from generator.core.audience import for_audience, relink
 from generator.core.link import KnowledgeBase, closest_hint
-from generator.core.model import CONTENT_KINDS, Control, ControlRef, Entity, Framework
+from generator.core.kinds import NAMES
+from generator.core.model import Control, ControlRef, Entity, Framework
 from generator.core.render import entity_kind
 
 
@@ -77,11 +78,10 @@ def pack(kb: KnowledgeBase, client: str, persona_id: str) -> KnowledgeBase:
         pruned for fw in public.frameworks.values()
         if (pruned := _prune(fw, {cid for f, cid in keep if f == fw.id})) is not None
     ]
-    by_kind: dict[str, list[Any]] = {kind: [] for kind, _ in CONTENT_KINDS.values()}
+    by_kind: dict[str, list[Any]] = {kind: [] for kind in NAMES}
     by_kind |= {"persona": [persona], "playbook": playbooks, "checklist": checklists, "term": terms, "faq": faqs}
     site = public.site.model_copy(update={"title": f"AI readiness pack for {client}"})
-    packed = relink(public, by_kind, site=site, frameworks=frameworks, crosswalks=[], extra={})
-    packed.audience, packed.client = "client", client
+    packed = relink(public, by_kind, site=site, frameworks=frameworks, crosswalks=[], documents={})
     return packed
 
 
