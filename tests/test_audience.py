@@ -216,11 +216,11 @@ def test_every_pack_page_and_printout_names_the_client(built: dict[str, Path]) -
         text = path.read_text()
         if path.name != "404.html":
             assert f"Prepared for <strong>{CLIENT}</strong> by Brightcape IT Ltd" in text, path
-            assert f"AI readiness pack for {CLIENT}" in text, path
+            assert f"Guidance pack for {CLIENT}" in text, path
     reader = PdfReader(built["pack"] / "acme-ltd-cautious.pdf")
     sheets = [page.extract_text() for page in reader.pages]
     assert len(sheets) >= 6  # home, persona, playbook, checklist, FAQ, glossary
-    assert all(f"AI readiness pack for {CLIENT}" in sheet for sheet in sheets)
+    assert all(f"Guidance pack for {CLIENT}" in sheet for sheet in sheets)
     assert "Govern the AI pilot" in "".join(sheets)
 
 

@@ -313,7 +313,7 @@ def test_new_playbook_is_live_in_kb_serve_and_edits_reload(sample: Path) -> None
         page = _wait_for(url, "TODO: what the playbook achieves", process)
         assert f'Last reviewed <time datetime="{TODAY}">{TODAY}</time>' in page
         edit(sample / "content/playbooks/vendor-ai-review.yaml",
-             '"TODO: what the playbook achieves, as an instruction (e.g. Review an AI vendor before approval)"',
+             '"TODO: what the playbook achieves, as an instruction (e.g. Review a new vendor before approval)"',
              "Review an AI vendor before approval")
         _wait_for(url, ">Review an AI vendor before approval<a class=\"headerlink\"", process)
     finally:

@@ -59,7 +59,7 @@ MISTAKES = [
     ("content/takeaways/every-connector-is-an-identity.yaml", "\ntitle:", "\n\ttitle:", ()),
     ("content/playbooks/vendor-ai-review.yaml", "reviewed: 2026-11-30", "reviewed: 2026-11-30", ("--today", "2027-03-01")),
     ("content/playbooks/vendor-ai-review.yaml", "title: Review an AI vendor before approval",
-     'title: "TODO: what the playbook achieves, as an instruction (e.g. Review an AI vendor before approval)"', ()),
+     'title: "TODO: what the playbook achieves, as an instruction (e.g. Review a new vendor before approval)"', ()),
 ]
 
 

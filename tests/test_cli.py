@@ -58,7 +58,7 @@ def test_version_names_the_installed_package() -> None:
     from importlib.metadata import version
 
     result = run_kb("--version")
-    assert (result.exit_code, result.stdout) == (0, f"kb {version('msp-ai-readiness-kb')}\n")
+    assert (result.exit_code, result.stdout) == (0, f"kb {version('msp-kb-generator')}\n")
 
 
 def test_init_starts_a_knowledge_base_that_validates_and_builds(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def test_wrong_type_and_bad_id(sample: Path) -> None:
         "content/checklists/access-baseline.yaml:15: items[1].required: input should be a valid boolean, "
         "unable to interpret input (got 'sometimes')",
         "content/terms/terms.yaml:1: id: 'Shadow AI' is not a valid id "
-        "(use lowercase letters, digits and hyphens, e.g. 'shadow-ai')",
+        "(use lowercase letters, digits and hyphens, e.g. 'first-playbook')",
     ]
 
 

@@ -78,7 +78,7 @@ def _describe(error: dict[str, Any], model: type[BaseModel], data: Any, loc: tup
     if kind == "string_pattern_mismatch" and "a-z0-9" in str(error.get("ctx", {}).get("pattern", "")):
         return (
             f"{where}: {error['input']!r} is not a valid id "
-            "(use lowercase letters, digits and hyphens, e.g. 'shadow-ai')"
+            "(use lowercase letters, digits and hyphens, e.g. 'first-playbook')"
         )
     shown = error.get("input")
     got = f" (got {shown!r})" if not isinstance(shown, (dict, list)) else ""

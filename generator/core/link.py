@@ -425,7 +425,8 @@ def index_term_usage(kb: KnowledgeBase) -> None:
     if not names:
         return
     # Matched against lower-cased text: a case-sensitive regex is several times faster than re.I.
-    pattern = re.compile(r"\b(" + _alternation(sorted(names)) + r")\b")
+    # Not \b: a term may start or end with punctuation, e.g. "Recovery time objective (RTO)".
+    pattern = re.compile(r"(?<!\w)(" + _alternation(sorted(names)) + r")(?!\w)")
     for kind in (k.name for k in KINDS if k.uses_terms):
         for entity in kb.entities(kind).values():
             for tid in dict.fromkeys(names[m] for m in pattern.findall(_entity_text(entity).lower())):

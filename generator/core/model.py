@@ -120,6 +120,28 @@ class Branding(Node):
     footer: Text | None = None
 
 
+class Finder(Node):
+    """The home page's persona finder: the questions staff ask to place a client."""
+
+    intro: Markdown
+    questions: list[Markdown] = Field(min_length=1)
+
+
+class Wording(Node):
+    """Sentences pages print that belong to the knowledge base's topic, not to the generator.
+    Each has neutral wording when left out."""
+
+    home_intro: Markdown | None = Field(default=None, description="Under the home page's title.")
+    finder: Finder | None = Field(default=None, description="Questions on the home page that place a client.")
+    assessment_time: Text | None = Field(default=None, description="How long the assessment takes, e.g. about ten minutes.")
+    personas_intro: Markdown | None = Field(default=None, description="Under the personas index's title.")
+    persona_risks: Text = Field(default="Risks", description="The heading of a persona's risks.")
+    case_studies_intro: Markdown | None = Field(default=None, description="Under the case studies index's title.")
+    coverage_intro: Markdown | None = Field(default=None, description="Under the coverage page's title.")
+    pack_title: Annotated[str, StringConstraints(pattern=r"^[^{}]*\{client\}[^{}]*$")] = Field(
+        default="Guidance pack for {client}", description="A client pack's site title; {client} is the client's name.")
+
+
 class Site(Node):
     """content/site.yaml: who publishes the knowledge base, and where."""
 
@@ -129,6 +151,7 @@ class Site(Node):
     base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
     contact: Contact = Field(default_factory=Contact)
     branding: Branding = Field(default_factory=Branding)
+    wording: Wording = Field(default_factory=Wording)
     sections: dict[Slug, Text] = Field(
         default_factory=dict,
         description="Nav titles by kind (e.g. term: Terms), plus home, framework and guides.",
@@ -150,7 +173,7 @@ class Persona(Entity):
     name: Text
     summary: Markdown
     signals: list[Markdown] = Field(min_length=1, description="How to recognise the persona.")
-    risks: list[Markdown] = Field(default_factory=list, description="What goes wrong if AI is pushed too early.")
+    risks: list[Markdown] = Field(default_factory=list, description="What goes wrong for a client like this (the heading is site.yaml wording.persona_risks).")
     control_needs: list[Markdown] = Field(default_factory=list)
     service_motion: Markdown
     playbooks: list[Slug] = Field(default_factory=list, description="In the order to run them.")

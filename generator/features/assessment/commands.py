@@ -63,7 +63,7 @@ def _show(report: dict[str, Any], names: dict[str, str], level_names: dict[str, 
 @click.pass_context
 @reports_problems
 def assess(ctx: click.Context, answers_file: Path | None, as_json: bool) -> None:
-    """Run the readiness assessment: persona, scores, reasons and playbooks."""
+    """Run the assessment: persona, scores, reasons and playbooks."""
     kb = load(ctx)
     if not isinstance(kb.documents.get("assessment"), assessment.Assessment):
         raise ContentError([Problem("content/assessment.yaml", 1, "this knowledge base has no assessment (add content/assessment.yaml)")])

@@ -36,7 +36,7 @@ def write_pdfs(kb: KnowledgeBase, site: Path) -> list[Path]:
     try:
         import playwright.sync_api  # noqa: F401 - only checking it is installed
     except ImportError:
-        raise PdfFailed("--pdf needs Playwright for Python: pip install 'msp-ai-readiness-kb[pdf]'") from None
+        raise PdfFailed("--pdf needs Playwright for Python: pip install 'msp-kb-generator[pdf]'") from None
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         raise PdfFailed("--pdf needs Debian's chromium: apt-get install chromium")
