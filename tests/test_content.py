@@ -45,6 +45,18 @@ def test_every_statistic_and_case_study_has_a_source(kb: KnowledgeBase) -> None:
     assert all(c.sources for c in kb.case_studies.values())
 
 
+def test_every_source_has_publisher_title_date_and_url(kb: KnowledgeBase) -> None:
+    """Issue 20: a reader can open every source; no placeholder headline stands in for a title."""
+    sources = [(f"statistic {s.id}", s.source) for s in kb.statistics.values()]
+    sources += [(f"case study {c.id}", src) for c in kb.case_studies.values() for src in c.sources]
+    incomplete = [(where, src.title) for where, src in sources
+                  if not (src.publisher and src.title and src.date and src.url)]
+    assert incomplete == []
+    placeholders = [(where, src.title) for where, src in sources
+                    if re.search(r"not recorded|headline unknown|\(untitled\)", src.title, re.I)]
+    assert placeholders == []
+
+
 def test_article_errors_are_not_repeated_as_fact(kb: KnowledgeBase) -> None:
     by_verification = {s.id: s.verification for s in kb.statistics.values()}
     flagged = {s.verification for s in kb.statistics.values() if "230" in s.figure and "M" in s.figure}
