@@ -106,3 +106,22 @@ def test_copy_check_catches_a_copied_sentence(article: str) -> None:
         "x.yaml: shadow ai emerges when eager users adopt tools faster than governance can",
         "x.yaml: ai emerges when eager users adopt tools faster than governance can define",
     ]
+
+
+def test_one_review_cadence_for_connector_access(kb: KnowledgeBase) -> None:
+    """Issue 20: the cadence is set once (the connector playbook's review step); nothing sets another."""
+    step = next(s for s in kb.playbooks["approve-ai-connectors"].steps if s.id == "review-quarterly")
+    assert "one review cadence for connector access" in (step.detail or "")
+    texts = {str(p.relative_to(REPO)): p.read_text(encoding="utf-8")
+             for p in sorted((REPO / "content").rglob("*.yaml"))}
+    rival = [name for name, text in texts.items()
+             for body in [re.sub(r"^  - date: .*\n    note: (?:>-\n(?:      .*\n)+|.*\n)", "", text, flags=re.M)]
+             if re.search(r"monthly[^.]{0,60}(connector|token|review)", body, re.I)]
+    assert rival == []
+
+
+def test_assessment_playbook_places_by_the_assessment(kb: KnowledgeBase) -> None:
+    """Issue 20: one scoring scheme, the assessment's; the playbook has none of its own."""
+    playbook = kb.playbooks["assess-ai-readiness"]
+    text = " ".join((s.detail or "") + " " + s.title for s in playbook.steps)
+    assert "kb assess" in text and "0 (absent)" not in text
