@@ -43,7 +43,8 @@ def test_unaware_client_from_an_answers_file() -> None:
     assert report["weakest"] == ["data", "identity", "policy", "shadow-ai", "nhi"]
     assert report["scores"]["nhi"] == {"points": 0, "max": 11, "percent": 0, "level": "weak"}
     assert [p["id"] for p in report["playbooks"]] == [
-        "assess-ai-readiness", "discover-shadow-ai", "modernise-data-and-access", "secrets-and-service-account-hygiene"]
+        "assess-ai-readiness", "discover-shadow-ai", "modernise-data-and-access", "secrets-and-service-account-hygiene",
+        "secure-msp-own-access"]
     assert report["playbooks"][0]["url"] == "https://kb.example-msp.com/playbooks/assess-ai-readiness/"
     assert report["url"].startswith("https://kb.example-msp.com/assessment/#working-data=scattered&authoritative-copy=nobody&")
 
@@ -57,7 +58,9 @@ def test_risk_averse_and_ready_clients() -> None:
     assert ready["persona"] == "ready"
     assert ready["rules"] == ["pilot-ready"]
     assert ready["weakest"] == []
-    assert [p["id"] for p in ready["playbooks"]][-1] == "governed-ai-pilot"
+    ids = [p["id"] for p in ready["playbooks"]]
+    assert "governed-ai-pilot" in ids  # the incident runbooks follow it, recovery last
+    assert ids[-2:] == ["respond-compromised-saas-integration", "recover-after-connector-compromise"]
 
 
 def test_text_output() -> None:

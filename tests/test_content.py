@@ -46,6 +46,18 @@ def test_every_statistic_and_case_study_has_a_source(kb: KnowledgeBase) -> None:
     assert all(c.sources for c in kb.case_studies.values())
 
 
+def test_every_source_has_publisher_title_date_and_url(kb: KnowledgeBase) -> None:
+    """Issue 20: a reader can open every source; no placeholder headline stands in for a title."""
+    sources = [(f"statistic {s.id}", s.source) for s in kb.statistics.values()]
+    sources += [(f"case study {c.id}", src) for c in kb.case_studies.values() for src in c.sources]
+    incomplete = [(where, src.title) for where, src in sources
+                  if not (src.publisher and src.title and src.date and src.url)]
+    assert incomplete == []
+    placeholders = [(where, src.title) for where, src in sources
+                    if re.search(r"not recorded|headline unknown|\(untitled\)", src.title, re.I)]
+    assert placeholders == []
+
+
 def test_article_errors_are_not_repeated_as_fact(kb: KnowledgeBase) -> None:
     by_verification = {s.id: s.verification for s in kb.statistics.values()}
     flagged = {s.verification for s in kb.statistics.values() if "230" in s.figure and "M" in s.figure}
@@ -95,3 +107,22 @@ def test_copy_check_catches_a_copied_sentence(article: str) -> None:
         "x.yaml: shadow ai emerges when eager users adopt tools faster than governance can",
         "x.yaml: ai emerges when eager users adopt tools faster than governance can define",
     ]
+
+
+def test_one_review_cadence_for_connector_access(kb: KnowledgeBase) -> None:
+    """Issue 20: the cadence is set once (the connector playbook's review step); nothing sets another."""
+    step = next(s for s in kb.playbooks["approve-ai-connectors"].steps if s.id == "review-quarterly")
+    assert "one review cadence for connector access" in (step.detail or "")
+    texts = {str(p.relative_to(REPO)): p.read_text(encoding="utf-8")
+             for p in sorted((REPO / "content").rglob("*.yaml"))}
+    rival = [name for name, text in texts.items()
+             for body in [re.sub(r"^  - date: .*\n    note: (?:>-\n(?:      .*\n)+|.*\n)", "", text, flags=re.M)]
+             if re.search(r"monthly[^.]{0,60}(connector|token|review)", body, re.I)]
+    assert rival == []
+
+
+def test_assessment_playbook_places_by_the_assessment(kb: KnowledgeBase) -> None:
+    """Issue 20: one scoring scheme, the assessment's; the playbook has none of its own."""
+    playbook = kb.playbooks["assess-ai-readiness"]
+    text = " ".join((s.detail or "") + " " + s.title for s in playbook.steps)
+    assert "kb assess" in text and "0 (absent)" not in text

@@ -175,3 +175,12 @@ def test_bundled_csf_matrix_covers_every_function(bundled_site: Path) -> None:
     assert {c for c, col in numbers if col == "all" and "." not in c} == {"GV", "ID", "PR", "DE", "RS", "RC"}
     assert len({c for c, _ in numbers if "." in c}) == 22  # every category, in the expandable tables
     assert {col for _, col in numbers} == {"unaware", "risk-averse", "ready", "all"}
+
+
+def test_bundled_recover_function_has_guidance() -> None:
+    """Issue 20: the Recover row is no longer empty; every RC outcome is cited by some guidance."""
+    result = run_kb("coverage", "--framework", "nist-csf-2.0", "--format", "json", root=REPO)
+    assert result.exit_code == 0, result.stderr
+    rc = next(c for c in json.loads(result.stdout)["controls"] if c["id"] == "RC")
+    assert rc["addressed"]["all"] == rc["outcomes"] == 8
+    assert rc["items"]["ready"] > 0 and rc["items"]["risk-averse"] > 0
