@@ -236,7 +236,8 @@ def test_exports_are_downloadable_beside_the_page(sites: dict[str, Path]) -> Non
 def test_export_unknown_format_is_a_usage_error(sample: Path) -> None:
     result = run_kb("export", "checklist", "access-baseline", "--format", "xlsx", root=sample)
     assert result.exit_code == 2
-    assert "'xlsx' is not one of 'md', 'txt', 'csv', 'json', 'html'" in result.stderr
+    assert ("'xlsx' is not one of 'md', 'txt', 'csv', 'json', 'html', 'autotask', 'connectwise', 'halopsa', "
+            "'hudu'") in result.stderr
 
 
 # --- The page ---------------------------------------------------------------------------------

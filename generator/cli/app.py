@@ -118,10 +118,11 @@ cli.add_command(cli_authoring.schema)
 cli.add_command(frameworks)
 cli.add_command(cli_coverage.coverage_command)
 
-from generator.features.checklists.commands import export_group, link_command  # noqa: E402 - they import cli
+from generator.features.checklists.commands import export_group, link_command, push_command  # noqa: E402 - they import cli
 
 cli.add_command(link_command)
 cli.add_command(export_group)
+cli.add_command(push_command)
 
 from generator.features.assessment.commands import assess  # noqa: E402 - it uses reports_problems and load above
 
