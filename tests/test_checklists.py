@@ -214,8 +214,9 @@ def test_export_csv_and_json_parse_for_a_psa_import(sample: Path) -> None:
 
     rows = list(csv.DictReader(io.StringIO(run_kb("export", "checklist", "access-baseline", "--format", "csv",
                                                   root=sample).stdout)))
-    assert rows[1] == {"checklist_id": "access-baseline", "item_id": "owner-named",
-                       "text": "Every service account has a named owner", "required": "false", "evidence": ""}
+    assert rows[1] == {"position": "2", "item_id": "owner-named", "text": "Every service account has a named owner",
+                       "required": "false", "evidence": "", "audience": "client", "checklist_id": "access-baseline",
+                       "checklist_title": "Access baseline", "url": f"{BASE}checklists/access-baseline/#owner-named"}
     data = json.loads(run_kb("export", "checklist", "access-baseline", "--format", "json", "--ticket", "T-9",
                              root=sample).stdout)
     assert data["context"] == {"ticket": "T-9"}
@@ -235,7 +236,8 @@ def test_exports_are_downloadable_beside_the_page(sites: dict[str, Path]) -> Non
 def test_export_unknown_format_is_a_usage_error(sample: Path) -> None:
     result = run_kb("export", "checklist", "access-baseline", "--format", "xlsx", root=sample)
     assert result.exit_code == 2
-    assert "'xlsx' is not one of 'md', 'txt', 'csv', 'json'" in result.stderr
+    assert ("'xlsx' is not one of 'md', 'txt', 'csv', 'json', 'html', 'autotask', 'connectwise', 'halopsa', "
+            "'hudu'") in result.stderr
 
 
 # --- The page ---------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ def test_the_wheel_alone_starts_and_builds_a_knowledge_base(tmp_path: Path) -> N
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         archive.extractall(installed)
+    data = [p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*")
+            if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts]
+    assert sorted(set(data) - set(names)) == []  # every module and template of the package
     for shipped in ("generator/site_templates/mkdocs.yml", "generator/site_templates/pages/checklist.md.j2",
                     "generator/site_templates/assets/checklist.js", "generator/site_templates/starter/content/site.yaml",
                     "generator/site_templates/overrides/main.html"):

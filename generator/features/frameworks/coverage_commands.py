@@ -5,13 +5,12 @@ The numbers are generator.features.frameworks.coverage's, the same the coverage 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 import click
 
+from generator.core import csvsafe
 from generator.core.link import KnowledgeBase, closest_hint
 from generator.features.frameworks.coverage import ALL, Coverage, Row, coverage
 
@@ -56,19 +55,17 @@ def as_json(kb: KnowledgeBase, report: Coverage, persona: str | None) -> dict[st
 
 def as_csv(report: Coverage) -> str:
     """One row per control (wide: items and addressed outcomes per column), for spreadsheets."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     per_column = [f"{c}_{what}" for c in report.columns for what in ("items", "addressed")]
-    writer.writerow(["id", "title", "kind", "parent", "depth", "outcomes", *per_column, "gap"])
     gaps = {gap.node.key for gap in report.gaps}
+    rows = []
     for row in report.walk():
         node = row.node
         counts = [n for c in report.columns for n in (row.items[c], row.addressed[c])]
         parent = node.parent.control.id if node.parent else ""
         gap = "yes" if node.key in gaps else ""
-        writer.writerow([node.control.id, node.control.title, node.control.kind, parent, node.depth,
-                         row.outcomes, *counts, gap])
-    return out.getvalue()
+        rows.append([node.control.id, node.control.title, node.control.kind, parent, node.depth,
+                     row.outcomes, *counts, gap])
+    return csvsafe.write(["id", "title", "kind", "parent", "depth", "outcomes", *per_column, "gap"], rows)
 
 
 def _cell(row: Row, column: str) -> str:
