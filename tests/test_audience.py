@@ -243,3 +243,32 @@ def test_pack_pdf_without_chromium_says_so_before_building(tree: Path, monkeypat
     assert result.exit_code == 1
     assert result.stderr == "error: PDF output needs Debian's chromium: apt-get install chromium\n"
     assert not (tree / "packs").exists()
+
+
+def test_builds_running_at_once_share_no_files(tree: Path, tmp_path: Path) -> None:
+    """An internal build (or a preview) running during a client build once wrote its pages into
+    the client site: every build now renders into its own folder."""
+    import os
+    import subprocess
+    import sys
+
+    def kb(*args: str | Path) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "--root", str(tree),
+                                 *map(str, args)], env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    for round_ in range(2):
+        builds = [kb("build", "--audience", "client", "--out", tmp_path / f"client{round_}"),
+                  kb("build", "--out", tmp_path / f"internal{round_}"),
+                  kb("build", "--out", tmp_path / f"internal{round_}b")]
+        assert [b.communicate()[1] for b in builds] == ["", "", ""]
+        assert found_markers(tmp_path / f"client{round_}") == {}
+        assert sorted(found_markers(tmp_path / f"internal{round_}")) == MARKERS
+    assert not (tree / "build" / "docs").exists()  # nothing is rendered into the shared folder
+
+
+def test_a_preview_renders_into_a_folder_of_its_own(tree: Path) -> None:
+    from generator.core import outdir
+
+    assert outdir.private_docs() == outdir.private_docs()  # one per process, kept across rebuilds
+    assert not outdir.private_docs().is_relative_to(tree)

@@ -133,3 +133,53 @@ def test_malformed_content_fails_cleanly_and_keeps_the_site(case: str, built_sam
     assert sorted(p.name for p in root.iterdir()) == ["build", "content", "frameworks", "site"]
     if case == "50 MB file":
         assert elapsed < 2.0  # refused by its size, never read
+
+
+# --- The careless operator: an --out that would lose more than an earlier site ------------------
+
+ADVICE = "choose a new or empty folder, or one `kb build` made before"
+OUT_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "--out content": (lambda root: root / "content", "it is inside the knowledge base's content/; {advice}"),
+    "--out frameworks": (lambda root: root / "frameworks", "it is inside the knowledge base's frameworks/; {advice}"),
+    "--out inside content": (lambda root: root / "content/terms", "it is inside the knowledge base's content/; {advice}"),
+    "--out .": (lambda root: root, "it is the knowledge base folder (its content/ and frameworks/ would be "
+                                   "replaced by the site); {advice}, such as {root}/site"),
+    "--out parent": (lambda root: root.parent, "it is a parent of the knowledge base folder (its content/ and "
+                                               "frameworks/ would be replaced by the site); {advice}, such as {root}/site"),
+    "--out a folder of other files": (lambda root: root / "notes",
+                                      "it is not empty and was not built by kb (it has no .kb-site file), so its "
+                                      "files would be deleted; {advice}"),
+    "site/ not built by kb": (lambda root: root / "site",
+                              "it is not empty and was not built by kb (it has no .kb-site file), so its files "
+                              "would be deleted; {advice}"),
+}
+
+
+@pytest.mark.parametrize("case", OUT_CASES)
+def test_an_output_folder_that_is_not_a_site_is_refused(case: str, sample: Path) -> None:
+    (sample / "notes").mkdir()
+    (sample / "notes/todo.txt").write_text("keep me\n")
+    (sample / "site").mkdir()
+    (sample / "site/mine.html").write_text("<p>hand-made</p>\n")
+    before = tree_digest(sample.parent)
+    where, message = OUT_CASES[case]
+    out = where(sample)
+    result = run_kb("build", *(["--out", out] if case != "site/ not built by kb" else []), root=sample)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: refusing to build into {out}: " + message.format(advice=ADVICE, root=sample) + "\n"
+    assert tree_digest(sample.parent) == before
+
+
+def test_an_output_folder_that_is_a_file_is_refused(sample: Path) -> None:
+    (sample / "site").write_text("a file\n")
+    result = run_kb("build", root=sample)
+    assert (result.exit_code, result.stderr) == (2, f"error: refusing to build into {sample / 'site'}: it is a file, "
+                                                    f"not a folder; {ADVICE}\n")
+
+
+def test_an_empty_folder_or_an_earlier_site_is_replaced(sample: Path) -> None:
+    (sample / "site").mkdir()
+    assert run_kb("build", root=sample).exit_code == 0
+    assert (sample / "site/.kb-site").is_file() and (sample / "site/index.html").is_file()
+    assert run_kb("build", root=sample).exit_code == 0  # our own site, marked as ours
+    assert sorted(p.name for p in sample.iterdir()) == ["build", "content", "frameworks", "site"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from generator.core import catalogue
+from generator.core import catalogue, outdir
 from generator.core.audience import for_audience
 from generator.features.authoring import commands as cli_authoring
 from generator.features.frameworks import coverage_commands as cli_coverage
@@ -64,8 +64,9 @@ def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audien
     from generator.engine import build as site
     from generator.features.checklists import pdf as checklist_pdf
 
-    kb = for_audience(load(ctx), audience)
     target = out or ctx.obj["root"] / "site"
+    outdir.guard(target, ctx.obj["root"])  # a wrong --out is a usage error, before content is read
+    kb = for_audience(load(ctx), audience)
     show_mkdocs_log(verbose)
     if pdf:
         kb.extra[checklist_pdf.PDF_FLAG] = True

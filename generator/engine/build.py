@@ -1,8 +1,8 @@
 """Stage 5, build: the only module that knows MkDocs (besides the macros entry point).
 
 It is also the MkDocs hook named in mkdocs.yml, so `mkdocs build` and `mkdocs serve` run the
-whole pipeline too: on_config loads, links and renders the knowledge base into build/docs and
-hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on success,
+whole pipeline too: on_config loads, links and renders the knowledge base into a docs folder of
+its own and hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on success,
 so bad content never leaves a half-built or deleted site.
 """
 
@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import clean_directory
 
-from generator.core import branding, permalinks
+from generator.core import branding, outdir, permalinks
 from generator.core.errors import ContentError
 from generator.core.link import KnowledgeBase, load_knowledge_base
 from generator.core.load import ParseCache
@@ -39,6 +38,7 @@ from generator.features.checklists import exports
 DEFAULT_CONFIG = TEMPLATES.parent / "mkdocs.yml"
 ROOT_VARIABLE = "KB_ROOT"
 KB_CONFIG_KEY = "kb_knowledge_base"
+DOCS_KEY = "kb_docs_dir"
 KEEP = {".gitkeep"}
 
 
@@ -75,7 +75,7 @@ def _escaped_nav(nav: Any) -> Any:
 def prepare(config: MkDocsConfig, kb: KnowledgeBase) -> MkDocsConfig:
     """Render the knowledge base into the docs folder and point MkDocs at it."""
     rendered = render(kb)
-    docs = kb.root / "build" / "docs"
+    docs = Path(config.get(DOCS_KEY) or outdir.private_docs())  # never shared with another build
     write_files(rendered.files, docs)
     config["docs_dir"] = str(docs)
     config["nav"] = _escaped_nav(rendered.nav)
@@ -245,35 +245,27 @@ class BuildFailed(Exception):
 
 def build_site(kb: KnowledgeBase, out: Path, finish: Callable[[Path], None] | None = None) -> None:
     """Build a validated knowledge base into out, atomically: out changes only on success.
-    finish, if given, adds to the built site (e.g. checklist PDFs) before it is swapped in."""
+    finish, if given, adds to the built site (e.g. checklist PDFs) before it is swapped in.
+    Each build renders into its own staging folder, one build per out at a time (core/outdir.py)."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    try:
-        with _for_root(kb.root) as config_file:
-            config = load_config(str(config_file), site_dir=str(staging))
-            config[KB_CONFIG_KEY] = kb
-            try:
-                mkdocs_build(config)
-            except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
-                raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
-        if finish is not None:
-            finish(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, out)
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    if out.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        out.rename(retired / out.name)
-        staging.rename(out)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(out)
-    out.chmod(0o755)
+    outdir.guard(out, kb.root)
+    with outdir.lock(out):
+        outdir.clean_stale(out)
+        staging = outdir.staging(out)
+        try:
+            with _for_root(kb.root) as config_file:
+                config = load_config(str(config_file), site_dir=str(staging / "site"))
+                config[KB_CONFIG_KEY] = kb
+                config[DOCS_KEY] = str(staging / "docs")
+                try:
+                    mkdocs_build(config)
+                except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
+                    raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
+            if finish is not None:
+                finish(staging / "site")
+            outdir.swap_in(staging / "site", out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def serve(root: Path, address: str) -> None:
