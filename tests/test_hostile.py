@@ -16,7 +16,7 @@ import markdown as python_markdown
 import pytest
 
 from generator.core import markup
-from tests.conftest import FIXTURES, run_kb, serve
+from tests.conftest import FIXTURES, edit, run_kb, serve
 from tests.htmlcheck import html_errors
 from tests.linkcheck import broken_links
 
@@ -146,3 +146,47 @@ def test_html_filter_escapes_braces() -> None:
     assert str(markup.html('<b>{: onclick="x" } {{ 7*7 }}</b>')) == (
         "&lt;b&gt;&#123;: onclick=&#34;x&#34; &#125; &#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;"
     )
+
+
+# --- URLs are parsed in the model (issue 15): no field can carry script or break Markdown ---------
+
+URL_CASES = {
+    "attribute list after the link": ("https://x.example/){:onclick=alert(1)}",
+                                      "a URL may not hold '{' (percent-encode it, e.g. %20 for a space)"),
+    "javascript:": ("javascript:alert(1)", "expected an http:// or https:// URL with a host name, e.g. https://example.com/page"),
+    "data:": ("data:text/html,<b>x", "a URL may not hold '<' (percent-encode it, e.g. %20 for a space)"),
+    "quote": ('https://x.example/a"onmouseover="alert(1)', "a URL may not hold '\"' (percent-encode it, e.g. %20 for a space)"),
+    "space": ("https://x.example/a b", "a URL may not hold ' ' (percent-encode it, e.g. %20 for a space)"),
+    "lone parenthesis": ("https://x.example/a)", "a URL's parentheses must pair up (percent-encode a lone one: %28, %29)"),
+    "no host": ("https:///path", "expected an http:// or https:// URL with a host name, e.g. https://example.com/page"),
+}
+
+
+@pytest.mark.parametrize("case", URL_CASES)
+def test_a_url_field_that_could_carry_script_is_refused(case: str, sample: Path) -> None:
+    url, reason = URL_CASES[case]
+    edit(sample / "content/statistics/remediation.yaml", "  title:", f"  url: '{url}'\n  title:")
+    result = run_kb("validate", root=sample)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == f"content/statistics/remediation.yaml:6: source.url: {reason} (got {url!r})"
+
+
+def test_base_url_cannot_close_the_canonical_link(sample: Path) -> None:
+    edit(sample / "content/site.yaml", "base_url: https://kb.sample-msp.example/",
+         "base_url: 'https://kb.sample-msp.example/\"><script>alert(1)</script>/'")
+    result = run_kb("validate", root=sample)
+    assert result.stderr.splitlines() == [
+        "content/site.yaml:4: base_url: a URL may not hold '\"' (percent-encode it, e.g. %20 for a space) "
+        "(got 'https://kb.sample-msp.example/\"><script>alert(1)</script>/')", "1 problem(s) found."]
+
+
+def test_an_email_that_could_break_its_mailto_link_is_refused(sample: Path) -> None:
+    edit(sample / "content/site.yaml", "email: help@sample-msp.example", "email: 'x@y.example\"onclick=\"alert(1)'")
+    result = run_kb("validate", root=sample)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/site.yaml:6: contact.email: string should match pattern")
+
+
+def test_a_url_with_paired_parentheses_is_fine(sample: Path) -> None:
+    edit(sample / "content/statistics/remediation.yaml", "  title:", "  url: https://en.wikipedia.org/wiki/Foo_(bar)\n  title:")
+    assert run_kb("validate", root=sample).exit_code == 0
