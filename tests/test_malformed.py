@@ -44,6 +44,23 @@ def symlink_loop(root: Path) -> None:
 
 CYCLE = "next:\n  persona: starter\n  when: [Things fall apart.]\n"
 
+# 700 bytes that expand to 10**9 strings (the "billion laughs").
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+
+
+def fifo(root: Path) -> None:
+    os.mkfifo(root / "content/terms/pipe.yaml")
+
+
+def link_to(target: str, name: str) -> Mutation:
+    return lambda root: os.symlink(target, root / "content/terms" / name)
+
+
+def outside_file(root: Path) -> None:
+    (root.parent / "elsewhere.yaml").write_text("- id: secret\n  term: Secret\n  definition: From outside.\n")
+    os.symlink(root.parent / "elsewhere.yaml", root / "content/terms/elsewhere.yaml")
+
 CASES: dict[str, tuple[Mutation, list[str]]] = {
     "yaml syntax error": (
         replace("content/terms/terms.yaml", "related: [service-account]", "related: [service-account"),
@@ -97,6 +114,50 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         append("content/personas/advanced.yaml", CYCLE),
         ["content/personas/advanced.yaml:1: persona progression cycles: advanced -> starter -> advanced",
          "content/personas/starter.yaml:1: persona progression cycles: starter -> advanced -> starter"],
+    ),
+    "alias bomb": (
+        write("content/terms/bomb.yaml", BOMB.encode()),
+        ["content/terms/bomb.yaml:8: YAML aliases repeat too much: the anchor on this line is repeated by 10 aliases, "
+         "and the file's aliases add 1,234,567,880 nodes (the limit is 100,000); write the repeated part out, or repeat less"],
+    ),
+    "symlink to /dev/zero": (
+        link_to("/dev/zero", "zero.yaml"),
+        ["content/terms/zero.yaml:1: symlink to a file or folder outside the knowledge base "
+         "(only what is inside it is published)"],
+    ),
+    "FIFO": (
+        fifo,
+        ["content/terms/pipe.yaml:1: not a regular file (only files are read, not devices, FIFOs or sockets)"],
+    ),
+    "symlink out of the knowledge base": (
+        outside_file,
+        ["content/terms/elsewhere.yaml:1: symlink to a file or folder outside the knowledge base "
+         "(only what is inside it is published)"],
+    ),
+    ".YAML suffix": (
+        write("content/terms/LOUD.YAML", b"- id: loud\n  term: Loud\n  definition: Shouted.\n"),
+        ["content/terms/LOUD.YAML:1: file name ends in '.YAML': rename it to 'LOUD.yaml' "
+         "(only .yaml and .yml files are read)"],
+    ),
+    "impossible date": (
+        replace("content/personas/starter.yaml", "reviewed: 2026-11-01", "reviewed: 2026-02-30"),
+        ["content/personas/starter.yaml:23: '2026-02-30' is not a valid date (day is out of range for month)"],
+    ),
+    "date in year 9999": (
+        replace("content/personas/starter.yaml", "reviewed: 2026-11-01", "reviewed: 9999-12-31"),
+        ["content/personas/starter.yaml:23: reviewed: input should be less than or equal to 2100-12-31 "
+         "(got datetime.date(9999, 12, 31))"],
+    ),
+    "10**20 days between reviews": (
+        replace("content/personas/starter.yaml", "reviewed: 2026-11-01", "reviewed: 2026-11-01\nreview_every_days: "
+                + "1" + "0" * 20),
+        ["content/personas/starter.yaml:24: review_every_days: input should be less than or equal to 36500 "
+         "(got 100000000000000000000)"],
+    ),
+    "1e20 days between reviews": (
+        replace("content/personas/starter.yaml", "reviewed: 2026-11-01", "reviewed: 2026-11-01\nreview_every_days: 1e20"),
+        ["content/personas/starter.yaml:24: review_every_days: input should be a valid integer, unable to parse "
+         "string as an integer (got '1e20')"],
     ),
     "same id in two files": (
         write("content/takeaways/again.yaml", b"id: foundations-first\ntitle: Again\ntext: Twice.\n"),
@@ -183,3 +244,10 @@ def test_an_empty_folder_or_an_earlier_site_is_replaced(sample: Path) -> None:
     assert (sample / "site/.kb-site").is_file() and (sample / "site/index.html").is_file()
     assert run_kb("build", root=sample).exit_code == 0  # our own site, marked as ours
     assert sorted(p.name for p in sample.iterdir()) == ["build", "content", "frameworks", "site"]
+
+
+def test_an_editor_lock_file_is_ignored(sample: Path) -> None:
+    """Emacs marks a file being edited with `.#name`, a symlink to nowhere; it is not content."""
+    os.symlink("someone@host.1234:1700000000", sample / "content/terms/.#terms.yaml")
+    result = run_kb("validate", root=sample)
+    assert result.exit_code == 0, result.stderr
