@@ -272,3 +272,18 @@ def test_a_preview_renders_into_a_folder_of_its_own(tree: Path) -> None:
 
     assert outdir.private_docs() == outdir.private_docs()  # one per process, kept across rebuilds
     assert not outdir.private_docs().is_relative_to(tree)
+
+
+@pytest.mark.parametrize("front", [
+    "\ufeff---\naudience: internal\n---\n",       # a byte-order mark
+    "--- \naudience: internal\n---\n",            # a trailing space after the opener
+    "---\naudience: internal\n...\n",              # YAML's document end as the closer
+    "---\r\naudience: internal\r\n---\r\n",         # Windows line ends
+    "---\n# staff only\naudience: 'internal'\n--- \t\n",
+])
+def test_an_internal_page_stays_internal_however_its_front_matter_is_written(front: str, tree: Path, tmp_path: Path) -> None:
+    (tree / "content/pages/pricing.md").write_text(front + "# Pricing\n\nleak-fm-page\n", encoding="utf-8", newline="")
+    assert run_kb("build", "--audience", "client", "--out", tmp_path / "client", root=tree).exit_code == 0
+    assert [name for name, text in every_text(tmp_path / "client").items() if "leak-fm-page" in text] == []
+    assert run_kb("build", "--out", tmp_path / "internal", root=tree).exit_code == 0
+    assert "leak-fm-page" in (tmp_path / "internal/pages/pricing/index.html").read_text()

@@ -159,6 +159,31 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         ["content/personas/starter.yaml:24: review_every_days: input should be a valid integer, unable to parse "
          "string as an integer (got '1e20')"],
     ),
+    "page audience 'Internal'": (
+        write("content/pages/secret.md", b"---\ntitle: Secret\naudience: Internal\n---\n# Pricing\n"),
+        ["content/pages/secret.md:3: audience: 'Internal' is not one of: internal, client"],
+    ),
+    "page key 'Audience'": (
+        write("content/pages/secret.md", b"---\nAudience: internal\n---\n# Pricing\n"),
+        ["content/pages/secret.md:2: write 'Audience' as 'audience' (keys are lowercase)"],
+    ),
+    "page front matter never closed": (
+        write("content/pages/secret.md", b"---\naudience: internal\n# Pricing\n"),
+        ["content/pages/secret.md:1: front matter opened on line 1 is never closed (end it with a line '---')"],
+    ),
+    "page audience outside front matter": (
+        write("content/pages/secret.md", b"\naudience: internal\n\n# Pricing\n"),
+        ["content/pages/secret.md:2: 'audience' must be in front matter between '---' lines at the top of the page"],
+    ),
+    "page front matter with a YAML error": (
+        write("content/pages/secret.md", b"---\naudience: [internal\n---\n# Pricing\n"),
+        ["content/pages/secret.md:3: YAML syntax error at column 1: did not find expected ',' or ']' "
+         "(while parsing a flow sequence)"],
+    ),
+    "Latin-1 page": (
+        write("content/pages/latin1.md", b"# Caf\xc3\xa9\n\nMenu du caf\xe9\n"),
+        ["content/pages/latin1.md:3: file is not UTF-8 text (byte 0xe9)"],
+    ),
     "same id in two files": (
         write("content/takeaways/again.yaml", b"id: foundations-first\ntitle: Again\ntext: Twice.\n"),
         ["content/takeaways/first.yaml:1: duplicate takeaway id 'foundations-first' "

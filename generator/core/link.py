@@ -290,9 +290,11 @@ class _Linker:
         from generator.core import (
             audience,
             branding,  # they build on this module
+            frontmatter,
         )
 
         self.problems += audience.reference_problems(kb) + branding.problems(kb)
+        self.problems += frontmatter.problems(self.root)
         self.problems.extend(assessment.check(kb))
         if self.problems:
             raise ContentError(self.problems)

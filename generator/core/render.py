@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
-from generator.core import branding, markup, urls
+from generator.core import branding, frontmatter, markup, urls
 from generator.core.link import ControlNode, KnowledgeBase
 from generator.core.memory import no_cyclic_gc
 from generator.core.model import CONTENT_KINDS, Entity, Framework
@@ -83,31 +82,18 @@ PRODUCERS: list[Producer] = [core_pages, coverage.coverage_pages, review.whats_n
 
 def hand_written_pages(kb: KnowledgeBase) -> dict[str, str]:
     """content/pages/*.md, opted in to macros (generated pages never are)."""
-    folder = kb.root / "content" / "pages"
     out: dict[str, str] = {}
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not kb.client else []:
-        text = path.read_text(encoding="utf-8")
-        if kb.audience == "client" and page_audience(text) == "internal":
+    for path in frontmatter.pages(kb.root) if not kb.client else []:
+        page = frontmatter.read(path, kb.root)  # strict: an unclear audience is an error, never "client"
+        if kb.audience == "client" and page.audience == "internal":
             continue
-        if text.startswith("---\n"):
-            text = "---\nrender_macros: true\n" + text[4:]
-        else:
-            text = "---\nrender_macros: true\n---\n\n" + text
-        out[f"pages/{path.name}"] = text
+        out[f"pages/{path.name}"] = page.for_mkdocs(render_macros=True)
     return out
 
 
 def page_audience(text: str) -> str:
     """`audience` from a hand-written page's front matter (client when absent)."""
-    lines = text.split("\n")
-    if lines[0] == "---" and "---" in lines[1:]:
-        try:
-            meta = yaml.safe_load("\n".join(lines[1 : lines.index("---", 1)]))
-        except yaml.YAMLError:
-            return "internal"  # unreadable front matter: keep the page out of client builds
-        if isinstance(meta, dict):
-            return str(meta.get("audience", "client"))
-    return "client"
+    return frontmatter.parse(text, "page").audience
 
 
 def nav(kb: KnowledgeBase, extra_pages: Iterable[str], feature_pages: Iterable[Page] = ()) -> list[Any]:
