@@ -184,6 +184,58 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         write("content/pages/latin1.md", b"# Caf\xc3\xa9\n\nMenu du caf\xe9\n"),
         ["content/pages/latin1.md:3: file is not UTF-8 text (byte 0xe9)"],
     ),
+    "term id 'index'": (
+        append("content/terms/terms.yaml", "- id: index\n  term: Index\n  definition: Replaces the glossary.\n"),
+        ["content/terms/terms.yaml:9: term id 'index' is reserved: it would replace the terms section's own page "
+         "(choose another)"],
+    ),
+    "playbook alias 'index'": (
+        replace("content/playbooks/sort-out-access.yaml", "title: Sort out access", "title: Sort out access\naliases: [index]"),
+        ["content/playbooks/sort-out-access.yaml:3: playbook former id 'index' is reserved: it would replace the "
+         "playbooks section's own page (choose another)"],
+    ),
+    "takeaway id that is the page title's anchor": (
+        write("content/takeaways/again.yaml", b"id: takeaways\ntitle: Again\ntext: Twice.\n"),
+        ["content/takeaways/again.yaml:1: takeaway id 'takeaways' is reserved: it is the anchor of the takeaways "
+         "page's title (choose another)"],
+    ),
+    "500-character id": (
+        write("content/terms/long.yaml", b"id: " + b"a" * 500 + b"\nterm: Long\ndefinition: Too long a name.\n"),
+        ["content/terms/long.yaml:1: term id 'aaaaaaaaaaaaaaaaaaaa...' is 500 characters long; ids have at most 100 "
+         "(they become file names and URLs)"],
+    ),
+    "item id 'kb-sign-off'": (
+        replace("content/checklists/access-baseline.yaml", "  - id: owner-named", "  - id: kb-sign-off"),
+        ["content/checklists/access-baseline.yaml:13: item id 'kb-sign-off' in 'access-baseline' is reserved: ids "
+         "starting with 'kb-' name the page's own parts (choose another)"],
+    ),
+    "item id 'check-...'": (
+        replace("content/checklists/access-baseline.yaml", "  - id: owner-named", "  - id: check-mfa-enforced"),
+        ["content/checklists/access-baseline.yaml:13: item id 'check-mfa-enforced' in 'access-baseline' is reserved: "
+         "ids starting with 'check-' name the items' checkboxes (choose another)"],
+    ),
+    "step id that is the page title's anchor": (
+        replace("content/playbooks/sort-out-access.yaml", "  - id: list-accounts", "  - id: sort-out-access"),
+        ["content/playbooks/sort-out-access.yaml:7: step id 'sort-out-access' in 'sort-out-access' is the anchor of "
+         "the page's title (choose another)"],
+    ),
+    "controls TENET.6 and tenet-6": (
+        replace("frameworks/mini-zt.yaml", "        kind: tenet\n", "        kind: tenet\n      - id: TENET.6\n"
+                "        title: Shouted\n        kind: tenet\n"),
+        ["frameworks/mini-zt.yaml:13: control id 'TENET.6' and 'tenet-6' (at frameworks/mini-zt.yaml:10) both become "
+         "the page frameworks/mini-zt/tenet-6/: control ids must differ in more than case and punctuation"],
+    ),
+    "control 'Index'": (
+        replace("frameworks/mini-zt.yaml", "        kind: tenet\n", "        kind: tenet\n      - id: Index\n"
+                "        title: Shadows the framework page\n        kind: tenet\n"),
+        ["frameworks/mini-zt.yaml:13: control id 'Index' is reserved: as a page it would be 'index', a name the "
+         "framework's own pages use"],
+    ),
+    "control '+++'": (
+        replace("frameworks/mini-zt.yaml", "        kind: tenet\n", "        kind: tenet\n      - id: '+++'\n"
+                "        title: No name\n        kind: tenet\n"),
+        ["frameworks/mini-zt.yaml:13: control id '+++' has no letters or digits, so it cannot name a page"],
+    ),
     "same id in two files": (
         write("content/takeaways/again.yaml", b"id: foundations-first\ntitle: Again\ntext: Twice.\n"),
         ["content/takeaways/first.yaml:1: duplicate takeaway id 'foundations-first' "
@@ -276,3 +328,15 @@ def test_an_editor_lock_file_is_ignored(sample: Path) -> None:
     os.symlink("someone@host.1234:1700000000", sample / "content/terms/.#terms.yaml")
     result = run_kb("validate", root=sample)
     assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(("kind", "entity_id", "reason"), [
+    ("term", "index", "'index' is reserved: it would replace the terms section's own page; choose another id"),
+    ("faq", "kb-sign-off", "'kb-sign-off' is reserved: ids starting with 'kb-' name the pages' own parts; choose another id"),
+    ("takeaway", "takeaways", "'takeaways' is reserved: it is the anchor of the takeaways page's title; choose another id"),
+])
+def test_kb_new_refuses_a_reserved_id(kind: str, entity_id: str, reason: str, sample: Path) -> None:
+    result = run_kb("new", kind, entity_id, root=sample)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(f"Error: Invalid value for ID: {reason}\n")
+    assert not list(sample.rglob(f"{entity_id}.yaml"))

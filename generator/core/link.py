@@ -291,10 +291,11 @@ class _Linker:
             audience,
             branding,  # they build on this module
             frontmatter,
+            idcheck,
         )
 
         self.problems += audience.reference_problems(kb) + branding.problems(kb)
-        self.problems += frontmatter.problems(self.root)
+        self.problems += frontmatter.problems(self.root) + idcheck.problems(kb)
         self.problems.extend(assessment.check(kb))
         if self.problems:
             raise ContentError(self.problems)
