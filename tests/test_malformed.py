@@ -340,3 +340,21 @@ def test_kb_new_refuses_a_reserved_id(kind: str, entity_id: str, reason: str, sa
     assert result.exit_code == 2
     assert result.stderr.endswith(f"Error: Invalid value for ID: {reason}\n")
     assert not list(sample.rglob(f"{entity_id}.yaml"))
+
+
+def test_every_problem_is_reported_in_one_run(sample: Path) -> None:
+    """A YAML syntax error in one file used to hide an unknown key in another: a user fixed
+    errors in rounds. Files that parse are modelled and checked anyway."""
+    edit(sample / "content/terms/terms.yaml", "related: [service-account]", "related: [service-account")
+    edit(sample / "content/playbooks/sort-out-access.yaml", "effort: 2 days", "efort: 2 days")
+    edit(sample / "content/site.yaml", "title: Sample Knowledge Base", "title: [Sample")
+    result = run_kb("validate", root=sample)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/playbooks/sort-out-access.yaml:22: unknown field 'efort' "
+        f"(allowed: {', '.join(sorted(Playbook.model_fields))}; did you mean 'effort'?)",
+        "content/site.yaml:2: YAML syntax error at column 13: did not find expected ',' or ']' (while parsing a flow sequence)",
+        "content/terms/terms.yaml:5: YAML syntax error at column 5: did not find expected ',' or ']' "
+        "(while parsing a flow sequence)",
+        "3 problem(s) found.",
+    ]

@@ -432,6 +432,12 @@ def index_term_usage(kb: KnowledgeBase) -> None:
 @no_cyclic_gc()
 def load_knowledge_base(root: Path) -> KnowledgeBase:
     """Run load, model and link over the knowledge base at root."""
-    documents = load_tree(root)
-    entities = build_entities(documents)
+    problems: list[Problem] = []
+    documents = load_tree(root, unread=problems)  # what loads is still modelled: all problems in one run
+    try:
+        entities = build_entities(documents)
+    except ContentError as error:  # a file that did not load reports only why (site.yaml is not "missing")
+        problems += [p for p in error.problems if p.path not in {q.path for q in problems}]
+    if problems:
+        raise ContentError(problems)
     return _Linker(entities, root).link()

@@ -412,9 +412,12 @@ def find_yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[P
     return found
 
 
-def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks")) -> list[Document]:
-    """Load every YAML file of the knowledge base, collecting all problems before failing."""
-    problems: list[Problem] = []
+def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks"),
+              unread: list[Problem] | None = None) -> list[Document]:
+    """Load every YAML file of the knowledge base, collecting all problems before failing; with
+    unread, the problems go there and the files that did load are returned (one pass: a caller
+    goes on to check those too)."""
+    problems: list[Problem] = [] if unread is None else unread
     documents: list[Document] = []
     cache = ParseCache.for_root(root)
     for name in folders:
@@ -426,6 +429,6 @@ def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks")) 
             except OSError as error:
                 problems.append(Problem(display_path(path, root), 1, f"cannot read file: {error.strerror}"))
     cache.save()
-    if problems:
+    if problems and unread is None:
         raise ContentError(problems)
     return documents
