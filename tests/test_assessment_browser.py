@@ -15,7 +15,7 @@ import pytest
 
 from generator.features.assessment import model as assessment
 from generator.core.link import load_knowledge_base
-from tests.conftest import FIXTURES, REPO, run_kb
+from tests.conftest import FIXTURES, REPO, run_kb, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def page(browser: Any, bundled_url: str) -> Iterator[Any]:
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.goto(bundled_url + "assessment/")
-    tab.wait_for_function("window.kbAssessment !== undefined")
+    wait_until(tab, "window.kbAssessment !== undefined")
     yield tab
     assert errors == []
     context.close()
@@ -207,7 +207,7 @@ def test_bad_links_give_a_clear_message(browser: Any, bundled_url: str, data: di
         ]
         assert tab.is_hidden("#kb-assessment-result")
         tab.goto(bundled_url + "assessment/#working-data=cloud")
-        tab.wait_for_function("document.getElementById('kb-assessment-error').hidden")
+        wait_until(tab, "document.getElementById('kb-assessment-error').hidden")
         assert tab.inner_text("#kb-assessment-status") == (
             "1 of 15 questions answered. Still to answer: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15.")
     finally:

@@ -26,7 +26,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import clean_directory
 
-from generator.core import branding, outdir, permalinks
+from generator.core import branding, outdir, permalinks, sanitise
 from generator.core.errors import ContentError
 from generator.core.link import KnowledgeBase, load_knowledge_base
 from generator.core.load import ParseCache
@@ -189,6 +189,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     permalinks.write_site_files(kb, site)
     exports.write_site_files(kb, site)
     _index_checklist_items(kb, site / "search" / "search_index.json")
+    sanitise.site(site, csp=bool(config.get(sanitise.CSP_KEY)))  # last: every page, redirects included
 
 
 def _index_checklist_items(kb: KnowledgeBase, index_file: Path) -> None:
@@ -257,6 +258,7 @@ def build_site(kb: KnowledgeBase, out: Path, finish: Callable[[Path], None] | No
                 config = load_config(str(config_file), site_dir=str(staging / "site"))
                 config[KB_CONFIG_KEY] = kb
                 config[DOCS_KEY] = str(staging / "docs")
+                config[sanitise.CSP_KEY] = True  # not in previews: live reload injects an inline script
                 try:
                     mkdocs_build(config)
                 except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
