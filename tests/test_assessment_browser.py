@@ -227,3 +227,23 @@ def test_works_from_file_without_a_server(browser: Any, bundled_site: Path, data
         assert all(url.startswith("file://") for url in requests), requests
     finally:
         tab.close()
+
+
+def test_a_link_naming_object_internals_or_thousands_of_answers_is_read_plainly(browser: Any, bundled_url: str) -> None:
+    """`#__proto__=x` broke the page (a question looked up on a plain object found Object's own
+    properties), and 20,000 answers took seconds (a linear search per key): issue 15."""
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        tab.goto(bundled_url + "assessment/#__proto__=x&constructor=y&toString=z")
+        tab.wait_for_selector("#kb-assessment-error:not([hidden])")
+        assert tab.locator("#kb-assessment-problems li").all_inner_texts() == [
+            "unknown question '__proto__'", "unknown question 'constructor'", "unknown question 'toString'"]
+        tab.goto(bundled_url + "assessment/#" + "&".join(f"q{n}=x" for n in range(20_000)))
+        wait_until(tab, "document.querySelector('#kb-assessment-problems li')?.textContent"
+                        " === 'the link holds 20000 answers; only the first 1000 are read'")
+        assert tab.locator("#kb-assessment-problems li").count() == 1001
+    finally:
+        tab.close()
+    assert errors == []
