@@ -2,10 +2,11 @@
 as the complete old site or the complete new one, never a mix and never nothing; the next
 build removes what the killed one left beside it.
 
-The kill points: every Python-level step of outdir.swap_in (each call, return and builtin call,
-so between any two system calls of the swap), found by a profiling run that counts them; a
-random sample of the steps of cleaning, staging and the library code they call; and kills at
-random moments of the whole build, MkDocs included. Slow (a build per kill), part of `make test`.
+The kill points are profiling events (every Python call and return, and builtin calls) counted
+while core/outdir.py runs, found by a first run that counts them: from the start of the swap to
+the end of the atomic exchange every 4th event and every event around the exchange itself; a
+random sample of the events of cleaning, staging and removing the old site; and kills at random
+moments of the whole build, MkDocs included. Slow (a build per kill), part of `make test`.
 """
 
 from __future__ import annotations
@@ -26,22 +27,22 @@ from tests.conftest import FIXTURES, REPO, edit, run_kb, tree_digest
 
 #: Runs `kb ARGS...` in a child; with KB_KILL_AT=N it SIGKILLs itself at the Nth profiling event
 #: inside core/outdir.py's functions; KB_COUNT_TO=file receives how many events there were,
-#: then the numbers of those in outdir.py's own lines.
+#: then `number:call|return:function` for the calls and returns of outdir.py's own functions.
 CHILD = r"""
 import os, signal, sys
 from generator.core import outdir
 
 kill_at = int(os.environ.get("KB_KILL_AT", "0"))
 events = 0
-own = []  # the events in outdir.py's own code (not in shutil or tempfile below it)
+own = []  # calls and returns of outdir.py's own functions, to locate the swap and the exchange
 
 def hook(frame, event, arg):
     global events
     events += 1
     if events == kill_at:
         os.kill(os.getpid(), signal.SIGKILL)
-    if frame.f_code.co_filename == outdir.__file__:
-        own.append(f"{events}:{frame.f_code.co_name}")
+    if frame.f_code.co_filename == outdir.__file__ and event in ("call", "return"):
+        own.append(f"{events}:{event}:{frame.f_code.co_name}")
 
 def traced(function):
     def wrapper(*args, **kwargs):
@@ -103,8 +104,8 @@ def test_a_killed_build_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
     assert finish(kb_child(root, KB_COUNT_TO=str(counted))) == (0, "")
     total, *own = counted.read_text().split()
     events = int(total)
-    swap = [int(n) for n, _, name in (e.partition(":") for e in own) if name in ("swap_in", "_exchange")]
-    other = [int(n) for n, _, name in (e.partition(":") for e in own) if name not in ("swap_in", "_exchange")]
+    marks = {(event, name): int(n) for n, event, name in (e.split(":") for e in own)}
+    swap, exchange, exchanged = marks[("call", "swap_in")], marks[("call", "_exchange")], marks[("return", "_exchange")]
     assert tree_digest(root / "site") == new
     started = time.monotonic()
     assert finish(kb_child(root)) == (0, "")  # how long a build takes, for the random kills
@@ -112,9 +113,12 @@ def test_a_killed_build_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
 
     seed = int(os.environ.get("KB_CRASH_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
-    kills = [("event", n) for n in swap]  # every step of the swap itself
-    kills += [("event", n) for n in sorted(rng.sample(other, 6))]  # cleaning and staging
-    kills += [("event", n) for n in sorted(rng.sample(range(1, events + 1), 6))]  # inside rmtree, mkdtemp
+    # The swap up to the exchange: every 4th step, and every step around the exchange itself.
+    critical = set(range(swap, exchanged + 1, 4)) | set(range(exchange - 5, exchange + 6))
+    critical |= set(range(exchanged - 5, exchanged + 6))
+    kills = [("event", n) for n in sorted(critical)]
+    kills += [("event", n) for n in sorted(rng.sample(range(exchanged + 1, events + 1), 6))]  # removing the old site
+    kills += [("event", n) for n in sorted(rng.sample(range(1, swap), 6))]  # cleaning, staging
     kills += [("time", rng.uniform(0.05, duration)) for _ in range(6)]  # anywhere, MkDocs included
     outcomes = {"old": 0, "new": 0}
     for how, when in kills:
