@@ -2,8 +2,8 @@
 
 It is also the MkDocs hook named in mkdocs.yml, so `mkdocs build` and `mkdocs serve` run the
 whole pipeline too: on_config loads, links and renders the knowledge base into a docs folder of
-its own and hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on success,
-so bad content never leaves a half-built or deleted site.
+its own and hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on
+success, so bad content never leaves a half-built or deleted site.
 """
 
 from __future__ import annotations
