@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from generator.core import idcheck
 from generator.core.errors import Problem
 from generator.core.link import KnowledgeBase
 from generator.core.kinds import BY_NAME, KINDS
@@ -113,6 +114,8 @@ def new_entity(root: Path, kind: str, entity_id: str, today: dt.date) -> Path:
         raise InvalidId(
             f"'{entity_id}' is not a valid id: use lowercase letters, digits and hyphens{example}"
         )
+    if (reason := idcheck.reserved(kind, entity_id)) is not None:
+        raise InvalidId(f"{reason}; choose another id")
     folder = root / "content" / FOLDER_OF_KIND[kind]
     target = folder / f"{entity_id}.yaml"
     rel = target.relative_to(root).as_posix()
