@@ -63,6 +63,11 @@ def section_heading(kind: str, sections: dict[str, str]) -> str:
     return sections.get(kind) or spec.heading or spec.title
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """`1 item`, `2 items`; words is the plural when it is not word + "s"."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
 def count(n: int, kind: str) -> str:
     """`1 case study`, `2 case studies`."""
     k = BY_NAME[kind]

@@ -18,7 +18,7 @@ import jinja2
 
 from generator.core import branding, frontmatter, markup, urls
 from generator.core.feature import Feature, Page, RenderContext
-from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count, section_heading
+from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count, plural, section_heading
 from generator.core.link import ControlNode, KnowledgeBase
 from generator.core.memory import no_cyclic_gc
 from generator.core.model import Entity, Framework
@@ -121,7 +121,7 @@ def environment(templates: Path = TEMPLATES, extra: tuple[Path, ...] = ()) -> ji
         html=markup.html,
         slug=urls.control_slug,
     )
-    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, kinds=BY_NAME)
+    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, plural=plural, kinds=BY_NAME)
     return env
 
 
