@@ -170,6 +170,13 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[s
     def html_control_link(framework_id: str, control_id: str) -> str:
         return urls.relative_url(urls.control_doc_path(framework_id, control_id), here)
 
+    def html_link(kind: str, entity_id: str) -> str:
+        """A link for raw HTML (and front matter), which MkDocs does not rewrite."""
+        return urls.relative_url(urls.doc_path(kind, entity_id), here)
+
+    def html_to(path: str) -> str:
+        return urls.relative_url(path, here)
+
     def count_controls(framework: Framework) -> int:
         return sum(1 for fw, _ in kb.controls if fw == framework.id)
 
@@ -191,6 +198,9 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[s
         "node_link": node_link,
         "to": to,
         "html_control_link": html_control_link,
+        "html_link": html_link,
+        "html_to": html_to,
+        "absolute_url": lambda kind, entity_id: kb.site.base_url + urls.url_of(urls.doc_path(kind, entity_id)),
         "here": here,
         "page_url": kb.site.base_url + urls.url_of(here),  # the permanent, absolute URL
     }

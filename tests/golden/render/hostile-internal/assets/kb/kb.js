@@ -1,1 +1,90 @@
-// Knowledge base behaviour. No network access, no third-party code.
+// Knowledge base behaviour on every page. No network access, no third-party code; each part
+// does nothing on a page without its markup, and the pages work without it (links are links).
+(function () {
+  "use strict";
+
+  var FIELDS = ["ticket", "client", "tech"];
+
+  // Ticket context from the address (?ticket=&client=&tech=), as checklist.js reads it.
+  function ticketContext() {
+    var found = {};
+    var params;
+    try { params = new URLSearchParams(window.location.search); } catch (e) { return found; }
+    FIELDS.forEach(function (name) {
+      var value = (params.get(name) || "").replace(/\s+/g, " ").trim();
+      if (value) found[name] = value;
+    });
+    return found;
+  }
+
+  // The same encoding as `kb link` (Python's quote with safe="!~*'()").
+  function withContext(url, context) {
+    var query = FIELDS.filter(function (name) { return context[name]; })
+      .map(function (name) { return name + "=" + encodeURIComponent(context[name]); })
+      .join("&");
+    if (!query) return url;
+    var hash = url.indexOf("#");
+    var base = hash < 0 ? url : url.slice(0, hash);
+    return base + (base.indexOf("?") < 0 ? "?" : "&") + query + (hash < 0 ? "" : url.slice(hash));
+  }
+
+  function say(message) {
+    var status = document.querySelector(".kb-status");
+    if (status) status.textContent = message;
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var copied = false;
+    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+    document.body.removeChild(area);
+    return copied;
+  }
+
+  // Without clipboard access (file://, old browsers) the link is shown to copy by hand.
+  function copy(text) {
+    var done = function () { say("Link copied: " + text); };
+    var manual = function () {
+      if (fallbackCopy(text)) done();
+      else say("Copy this link: " + text);
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, manual);
+    else manual();
+  }
+
+  // --- Ticket-ready links (persona pages, run sheets) -------------------------------------------
+  var context = ticketContext();
+  document.querySelectorAll("[data-kb-copy-url]").forEach(function (button) {
+    var url = withContext(button.getAttribute("data-kb-copy-url"), context);
+    button.setAttribute("data-kb-link", url);
+    button.addEventListener("click", function () { copy(url); });
+  });
+  document.querySelectorAll("[data-kb-permalink]").forEach(function (code) {
+    code.textContent = withContext(code.getAttribute("data-kb-permalink"), context);
+  });
+  document.querySelectorAll("a[data-kb-carry-context]").forEach(function (link) {
+    link.setAttribute("href", withContext(link.getAttribute("href"), context));
+  });
+
+  var sheet = document.querySelector("[data-kb-run-sheet]");
+  if (sheet) {
+    sheet.querySelectorAll("[data-kb-context]").forEach(function (cell) {
+      var value = context[cell.getAttribute("data-kb-context")];
+      if (value) cell.textContent = value;
+    });
+    FIELDS.forEach(function (name) {
+      var row = sheet.querySelector('[data-kb-field="' + name + '"]');
+      if (row && context[name]) row.hidden = false;
+    });
+    var header = sheet.querySelector("[data-kb-ticket]");
+    if (header && Object.keys(context).length) header.hidden = false;
+    var print = sheet.querySelector("[data-kb-print]");
+    if (print) print.addEventListener("click", function () { window.print(); });
+  }
+})();
