@@ -47,6 +47,14 @@ ROOT_VARIABLE = "KB_ROOT"
 KB_CONFIG_KEY = "kb_knowledge_base"
 CONTEXT_KEY = "kb_render_context"
 KEEP = {".gitkeep"}
+#: Light and dark, following the system setting until the reader picks one with the toggle;
+#: the brand colours (assets/brand/brand.css) apply to both.
+PALETTE = [
+    {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom", "accent": "custom",
+     "toggle": {"icon": "material/brightness-4", "name": "Switch to dark mode"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom", "accent": "custom",
+     "toggle": {"icon": "material/brightness-7", "name": "Switch to light mode"}},
+]
 
 
 def write_files(files: dict[str, str | bytes], folder: Path) -> None:
@@ -100,7 +108,7 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase, ctx: RenderContext) -> MkDo
     config["copyright"] = html.escape(kb.site.branding.footer or f"© {kb.site.organisation}")
     config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css", "assets/kb/checklist.css"]
     # White-label: Material's own palette, logo and favicon, and site_templates/overrides.
-    config.theme["palette"] = {"primary": "custom", "accent": "custom"}
+    config.theme["palette"] = PALETTE
     for field in ("logo", "favicon"):
         if (path := branding.asset_path(kb, field)) is not None:
             config.theme[field] = path
