@@ -216,9 +216,11 @@ def render(kb: KnowledgeBase, ctx: RenderContext, features: Sequence[Feature] = 
     written = hand_written_pages(kb, ctx)
     paths = frozenset([page.path for page in navigable] + list(written))
     files: dict[str, str | bytes] = {}
+    wording = kb.site.wording.for_audience(ctx.audience)  # site.yaml sentences, as this audience reads them
     for page in navigable:
         template = env.get_template(page.template)
-        files[page.path] = template.render(kb=kb, ctx=ctx, **_page_helpers(kb, page.path, paths), **page.context)
+        files[page.path] = template.render(kb=kb, ctx=ctx, wording=wording, **_page_helpers(kb, page.path, paths),
+                                           **page.context)
     files.update(written)
     files.update(branding.files(kb))
     assets = templates / "assets"
