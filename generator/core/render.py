@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from generator.core import branding, markup, urls
+from generator.core import branding, facets, markup, urls
 from generator.core.feature import Feature, Page, RenderContext
 from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count
 from generator.core.link import ControlNode, KnowledgeBase
@@ -152,7 +152,8 @@ def by_kind(items: Iterable[Any]) -> dict[str, list[Any]]:
     return groups
 
 
-def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[str, Any]:
+def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str],
+                  facet_index: Callable[[], facets.Facets] | None = None) -> dict[str, Any]:
     """Functions templates use to link from the page being drawn."""
 
     def link(kind: str, entity_id: str) -> str:
@@ -189,6 +190,7 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[s
 
     return {
         "has_page": has_page,
+        "facets": facet_index,
         "rollup": lambda node: rollup(kb, node),
         "section_title": lambda kind: section_title(kb, kind),
         "count_controls": count_controls,
@@ -217,10 +219,11 @@ def render(kb: KnowledgeBase, ctx: RenderContext, features: Sequence[Feature] = 
     paths = frozenset([page.path for page in navigable] + list(written))
     files: dict[str, str | bytes] = {}
     wording = kb.site.wording.for_audience(ctx.audience)  # site.yaml sentences, as this audience reads them
+    facet_index = functools.cache(lambda: facets.facets(kb))  # computed once, for the index pages that filter
     for page in navigable:
         template = env.get_template(page.template)
-        files[page.path] = template.render(kb=kb, ctx=ctx, wording=wording, **_page_helpers(kb, page.path, paths),
-                                           **page.context)
+        helpers = _page_helpers(kb, page.path, paths, facet_index)
+        files[page.path] = template.render(kb=kb, ctx=ctx, wording=wording, **helpers, **page.context)
     files.update(written)
     files.update(branding.files(kb))
     assets = templates / "assets"

@@ -87,4 +87,69 @@
     var print = sheet.querySelector("[data-kb-print]");
     if (print) print.addEventListener("click", function () { window.print(); });
   }
+
+  // --- Index pages that filter (playbooks, checklists, terms, controls) ------------------------
+  // Each row's first link carries data-kb-facets="persona:ready framework:nist-csf-2.0 ...". The
+  // choice lives in the address (?persona=&framework=&kind=&words=; not ?q=, which is Material's
+  // search), so a filtered view can be bookmarked or pasted into a ticket.
+  var filter = document.querySelector("form[data-kb-filter]");
+  if (filter) {
+    var rows = [];
+    document.querySelectorAll("[data-kb-facets]").forEach(function (link) {
+      var parts = [];
+      var row = link.closest("tr");
+      var term = link.closest("dt");
+      if (row) parts = [row];
+      else if (term) {
+        parts = [term];
+        for (var next = term.nextElementSibling; next && next.tagName === "DD"; next = next.nextElementSibling) parts.push(next);
+      } else return;
+      rows.push({
+        parts: parts,
+        tokens: (link.getAttribute("data-kb-facets") || "").split(/\s+/),
+        text: parts.map(function (part) { return part.textContent; }).join(" ").toLowerCase()
+      });
+    });
+    var fields = Array.prototype.slice.call(filter.querySelectorAll("select[name], input[name]"));
+    var count = filter.querySelector(".kb-filter-count");
+    var params;
+    try { params = new URLSearchParams(window.location.search); } catch (e) { params = null; }
+    fields.forEach(function (field) {
+      var wanted = params ? params.get(field.name) : null;
+      if (wanted === null) return;
+      if (field.tagName === "SELECT" && !Array.prototype.some.call(field.options, function (o) { return o.value === wanted; })) return;
+      field.value = wanted;
+    });
+
+    var apply = function (remember) {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var keep = fields.every(function (field) {
+          var value = field.value.trim();
+          if (!value) return true;
+          if (field.name === "words") {
+            return value.toLowerCase().split(/\s+/).every(function (word) { return row.text.indexOf(word) >= 0; });
+          }
+          return row.tokens.indexOf(field.name + ":" + value) >= 0;
+        });
+        row.parts.forEach(function (part) { part.hidden = !keep; });
+        if (keep) shown += 1;
+      });
+      if (count) count.textContent = shown === rows.length ? "All " + rows.length + " shown" : shown + " of " + rows.length + " shown";
+      if (!remember) return;
+      try {
+        var url = new URL(window.location.href);
+        fields.forEach(function (field) {
+          if (field.value.trim()) url.searchParams.set(field.name, field.value.trim());
+          else url.searchParams.delete(field.name);
+        });
+        window.history.replaceState(window.history.state, "", url.toString());
+      } catch (e) { /* an address that cannot change (some file:// setups): the filter still works */ }
+    };
+    filter.addEventListener("input", function () { apply(true); });
+    filter.addEventListener("change", function () { apply(true); });
+    filter.addEventListener("submit", function (event) { event.preventDefault(); });
+    filter.hidden = false;
+    apply(false);
+  }
 })();
