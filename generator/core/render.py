@@ -19,7 +19,7 @@ import yaml
 
 from generator.core import branding, facets, markup, urls
 from generator.core.feature import Feature, Page, RenderContext
-from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count
+from generator.core.kinds import BY_MODEL, BY_NAME, CONTROL_LABEL, FRAMEWORK_LABEL, INDEX_LABEL, KINDS, PAGE_LABEL, count
 from generator.core.link import ControlNode, KnowledgeBase
 from generator.core.memory import no_cyclic_gc
 from generator.core.model import Entity, Framework
@@ -135,8 +135,16 @@ def environment(templates: Path = TEMPLATES, extra: tuple[Path, ...] = ()) -> ji
         html=markup.html,
         slug=urls.control_slug,
     )
-    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, kinds=BY_NAME)
+    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, kinds=BY_NAME,
+                       labels={"framework": FRAMEWORK_LABEL, "control": CONTROL_LABEL, "index": INDEX_LABEL,
+                               "page": PAGE_LABEL})
     return env
+
+
+def search_kinds(kb: KnowledgeBase) -> list[str]:
+    """The kinds a search can be narrowed to: the tags their pages carry, in the kinds' order."""
+    labels = [kind.label for kind in KINDS if kb.entities(kind.name)]
+    return labels + ([FRAMEWORK_LABEL, CONTROL_LABEL] if kb.frameworks else [])
 
 
 def entity_kind(entity: Entity) -> str:

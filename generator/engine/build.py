@@ -34,8 +34,9 @@ from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase, load_knowledge_base
 from generator.core.load import ParseCache
 from generator.core.pipeline import after_build
-from generator.core.render import render
+from generator.core.render import render, search_kinds
 from generator.core.resources import TEMPLATES
+from generator.core.kinds import BY_NAME
 from generator.core.urls import doc_path, url_of
 from generator.features import FEATURES
 
@@ -117,6 +118,7 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase, ctx: RenderContext) -> MkDo
         "contact": kb.site.contact.model_dump(exclude_none=True),
         "client": ctx.client,
         "audience": ctx.audience,
+        "search_kinds": search_kinds(kb),  # overrides/partials/search.html: narrow results to one kind
     }
     config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js", "assets/kb/checklist.js"]
     config[KB_CONFIG_KEY] = kb
@@ -240,6 +242,7 @@ def _index_checklist_items(kb: KnowledgeBase, index_file: Path) -> None:
                 "location": f"{page}#{item.id}",
                 "title": html.escape(item.text),
                 "text": html.escape(item.evidence or ""),
+                "boost": BY_NAME["checklist"].search_boost, "tags": [BY_NAME["checklist"].label],  # as their page
             })
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 

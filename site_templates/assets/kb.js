@@ -152,4 +152,37 @@
     filter.hidden = false;
     apply(false);
   }
+
+  // --- Search narrowed to one kind (overrides/partials/search.html) -----------------------------
+  // Pages are tagged with their kind; a button rewrites the query's `+tags:` terms and lets
+  // Material search again, so results, counts and lazy loading stay Material's own.
+  var kinds = document.querySelector(".kb-search-kinds");
+  var query = document.querySelector(".md-search__input");
+  if (kinds && query) {
+    var buttons = Array.prototype.slice.call(kinds.querySelectorAll("[data-kb-kind]"));
+    var TAG = /(^|\s)\+tags:\S+/g;
+    var tokens = function (label) { return label.toLowerCase().split(/[\s-]+/).filter(Boolean); };
+    var sync = function () {
+      var chosen = (query.value.match(TAG) || []).map(function (t) { return t.trim().slice(6).toLowerCase(); });
+      buttons.forEach(function (button) {
+        var wanted = tokens(button.getAttribute("data-kb-kind"));
+        var on = wanted.length ? wanted.every(function (t) { return chosen.indexOf(t) >= 0; }) : chosen.length === 0;
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+      });
+    };
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var words = query.value.replace(TAG, " ").replace(/\s+/g, " ").trim();
+        var only = tokens(button.getAttribute("data-kb-kind")).map(function (t) { return "+tags:" + t; });
+        query.value = [words].concat(only).join(" ").trim();
+        query.focus();
+        query.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));  // Material searches on keyup
+        sync();
+      });
+    });
+    query.addEventListener("keyup", sync);
+    query.addEventListener("input", sync);
+    kinds.hidden = false;
+    sync();
+  }
 })();
