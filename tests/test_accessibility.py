@@ -36,11 +36,20 @@ def page(browser: Any) -> Any:
     context.close()
 
 
-def test_one_page_of_every_kind_has_no_serious_violation(page: Any, bundled_site: Path, bundled_url: str) -> None:
+@pytest.mark.parametrize(("system", "scheme"), [("light", "default"), ("dark", "slate")])
+def test_one_page_of_every_kind_has_no_serious_violation(browser: Any, bundled_site: Path, bundled_url: str,
+                                                         system: str, scheme: str) -> None:
+    """In both palettes: the site follows the system's light or dark setting."""
+    context = browser.new_context(color_scheme=system)
+    page = context.new_page()
     found = {}
-    for kind, path in page_kinds(bundled_site).items():
-        page.goto(urljoin(bundled_url, path))
-        found[kind] = violations(page)
+    try:
+        for kind, path in page_kinds(bundled_site).items():
+            page.goto(urljoin(bundled_url, path))
+            assert page.get_attribute("body", "data-md-color-scheme") == scheme, kind
+            found[kind] = violations(page)
+    finally:
+        context.close()
     assert {kind: v for kind, v in found.items() if v} == {}
 
 

@@ -251,13 +251,13 @@ def test_whats_new_lists_every_change_newest_first(sample: Path) -> None:
 def test_every_entity_page_shows_its_review_line(sample: Path, path: str) -> None:
     sample = reviewed(sample)
     page = rendered(sample)[path]
-    assert page.count('<p class="kb-review">Last reviewed <time datetime="2026-11-01">2026-11-01</time> '
-                      'by Security lead</p>') == 1
+    assert page.count('<p class="kb-review" data-search-exclude>Last reviewed <time datetime="2026-11-01">2026-11-01</time>'
+                      '<span class="kb-owner"> by Security lead</span></p>') == 1
 
 
 def test_review_line_without_a_review(sample: Path) -> None:
     page = rendered(sample)["playbooks/sort-out-access.md"]
-    assert '<p class="kb-review">Not yet reviewed</p>' in page
+    assert '<p class="kb-review" data-search-exclude>Not yet reviewed</p>' in page
 
 
 def test_skeleton_is_yaml_text_not_template_code() -> None:

@@ -43,7 +43,7 @@ def test_guide_examples_validate_strictly_and_build(guide_kb: Path) -> None:
     result = run_kb("build", "--out", guide_kb / "site", root=guide_kb)
     assert result.exit_code == 0, result.stderr
     page = (guide_kb / "site/playbooks/vendor-ai-review/index.html").read_text(encoding="utf-8")
-    assert "Last reviewed <time datetime=\"2026-11-30\">2026-11-30</time> by Security practice lead" in page
+    assert "Last reviewed <time datetime=\"2026-11-30\">2026-11-30</time><span class=\"kb-owner\"> by Security practice lead</span>" in page
     assert (guide_kb / "site/review-queue/index.html").is_file()
     assert "First published." in (guide_kb / "site/whats-new/index.html").read_text(encoding="utf-8")
 

@@ -42,14 +42,18 @@ def test_search_finds_the_page(page: Any, bundled_url: str, query: str, expected
     assert expected in first_pages, results
 
 
+#: The persona page's list of playbooks (each item: the playbook, then its checklists), loose or tight.
+PLAYBOOK_LINKS = "h2#kb-playbooks ~ ol > li > a:first-child, h2#kb-playbooks ~ ol > li > p:first-child > a:first-child"
+
+
 def test_every_persona_page_links_its_playbooks_in_order(page: Any, bundled_url: str) -> None:
     kb = load_knowledge_base(REPO)
     assert kb.personas
     for persona in kb.personas.values():
         page.goto(f"{bundled_url}personas/{persona.id}/")
-        hrefs = page.eval_on_selector_all("h2#kb-playbooks + ol a", "links => links.map(a => a.href)")
+        hrefs = page.eval_on_selector_all(PLAYBOOK_LINKS, "links => links.map(a => a.href)")
         assert [urlsplit(h).path for h in hrefs] == [f"/playbooks/{p}/" for p in persona.playbooks], persona.id
-    page.click("h2#kb-playbooks + ol a")
+    page.click(PLAYBOOK_LINKS)
     page.wait_for_url(f"**/playbooks/{persona.playbooks[0]}/")
     assert page.title().startswith(kb.playbooks[persona.playbooks[0]].title)
 

@@ -43,7 +43,9 @@ def test_every_entity_has_its_page(built: Path) -> None:
 def test_pages_show_what_the_yaml_says(built: Path) -> None:
     persona = page(built, "personas/starter")
     assert "Files live on local drives and in inboxes." in persona
-    assert "Playbooks, in order ¶ Sort out access : Know every identity and what it can reach." in persona
+    assert ("Playbooks, in order ¶ Each playbook with its checklists. Open the run sheet to print them in order, "
+            "or to carry a ticket into every checklist link. Sort out access : Know every identity and what it can "
+            "reach. Checklist: Access baseline (2 items) copy link") in persona
     assert "Last reviewed 2026-11-01 by Security lead" in persona
     assert "PR.AA-01 Identities and credentials are managed Accounts must be known before anything else." in persona
 

@@ -255,7 +255,7 @@ def test_checklist_page_markup(sites: dict[str, Path]) -> None:
 def test_page_shows_version_revision_and_what_changed(sites: dict[str, Path]) -> None:
     html = (sites["after"] / "site/checklists/identity-baseline/index.html").read_text(encoding="utf-8")
     assert ('<p class="kb-checklist-meta">Version 1.2 · revised 2026-12-01 · id <code>identity-baseline</code>'
-            ' · <a href="#kb-history">what changed</a></p>') in html
+            '<span class="kb-history-link"> · <a href="#kb-history">what changed</a></span></p>') in html
     assert "<li><strong>2026-12-01</strong>: Renamed; MFA now covers <em>every</em> sign-in.</li>" in html
 
 

@@ -125,4 +125,5 @@ def test_assessment_playbook_places_by_the_assessment(kb: KnowledgeBase) -> None
     """Issue 20: one scoring scheme, the assessment's; the playbook has none of its own."""
     playbook = kb.playbooks["assess-ai-readiness"]
     text = " ".join((s.detail or "") + " " + s.title for s in playbook.steps)
-    assert "kb assess" in text and "0 (absent)" not in text
+    # It sends the reader to the assessment (a page a client can read too, so no command line).
+    assert "on the Assessment page in the site" in text and "0 (absent)" not in text

@@ -81,6 +81,27 @@ def _shade(color: str, factor: float) -> str:
     return "#" + "".join(f"{min(255, max(0, c)):02x}" for c in rgb)
 
 
+#: The background of Material's dark ("slate") scheme: hsl(225, 15%, 14%).
+DARK_BACKGROUND = "#1e2129"
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable_on(color: str, background: str, ratio: float = 5.5) -> str:
+    """The colour, lightened just enough to read as text on a dark background: WCAG AA (4.5:1)
+    with a margin that holds on the scheme's raised surfaces too (code, table headers), so brand
+    links keep the brand's hue in the dark palette."""
+    for step in range(0, 101):
+        candidate = _shade(color, 1 + step / 100)
+        if contrast(candidate, background) >= ratio:
+            return candidate
+    return "#ffffff"
+
+
 def stylesheet(branding: Branding) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE), autoescape=False, keep_trailing_newline=True)
     primary, accent = branding.primary_color.lower(), branding.accent_color.lower()
@@ -91,6 +112,8 @@ def stylesheet(branding: Branding) -> str:
         on_primary=text_on(primary),
         accent=accent,
         on_accent=text_on(accent),
+        link_on_dark=readable_on(primary, DARK_BACKGROUND),
+        accent_on_dark=readable_on(accent, DARK_BACKGROUND),
     )
 
 

@@ -30,26 +30,40 @@ class Kind:
     uses_terms: bool = True
     #: The index page's heading, when it is not the section title.
     heading: str | None = None
+    #: How search ranks its pages (Material's per-page `search.boost`; control pages have 1 or
+    #: less): guidance ranks above the framework controls that share its words.
+    search_boost: float = 1.0
+
+    @property
+    def label(self) -> str:
+        """The kind as a search result shows it: "Playbook", "Case study", "FAQ"."""
+        return self.singular[:1].upper() + self.singular[1:]
 
 
 KINDS: tuple[Kind, ...] = (
     Kind("persona", "personas", m.Persona, "personas", "personas.md.j2", "persona.md.j2", "persona", 365,
-         "persona", "personas", "Personas", listed=True),
+         "persona", "personas", "Personas", listed=True, search_boost=3),
     Kind("playbook", "playbooks", m.Playbook, "playbooks", "playbooks.md.j2", "playbook.md.j2", "playbook", 180,
-         "playbook", "playbooks", "Playbooks", listed=True),
+         "playbook", "playbooks", "Playbooks", listed=True, search_boost=3),
     Kind("checklist", "checklists", m.Checklist, "checklists", "checklists.md.j2", "checklist.md.j2", "checklist",
-         180, "checklist", "checklists", "Checklists", listed=True),
+         180, "checklist", "checklists", "Checklists", listed=True, search_boost=3),
     Kind("term", "terms", m.Term, "terms", "glossary.md.j2", "term.md.j2", "term", 730,
-         "term", "terms", "Glossary", uses_terms=False),
-    Kind("faq", "faqs", m.Faq, "faq", "faq.md.j2", None, "", 365, "FAQ", "FAQs", "FAQ",
+         "term", "terms", "Glossary", uses_terms=False, search_boost=4),
+    Kind("faq", "faqs", m.Faq, "faq", "faq.md.j2", None, "", 365, "FAQ", "FAQs", "FAQ", search_boost=2,
          heading="Frequently asked questions"),
     Kind("case-study", "case-studies", m.CaseStudy, "case-studies", "case_studies.md.j2", "case_study.md.j2",
-         "case", 365, "case study", "case studies", "Case studies", listed=True),
+         "case", 365, "case study", "case studies", "Case studies", listed=True, search_boost=2),
     Kind("statistic", "statistics", m.Statistic, "statistics", "statistics.md.j2", None, "", 365,
          "statistic", "statistics", "Statistics", uses_terms=False, heading="Statistics and their sources"),
     Kind("takeaway", "takeaways", m.Takeaway, "takeaways", "takeaways.md.j2", None, "", 365,
          "takeaway", "takeaways", "Takeaways", uses_terms=False),
 )
+
+#: How search results label the pages that are not of a content kind (their tags).
+FRAMEWORK_LABEL = "Framework"
+CONTROL_LABEL = "Control"
+INDEX_LABEL = "Index"  # a section's index page
+PAGE_LABEL = "Page"  # home, coverage, assessment and the other pages of one
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS}

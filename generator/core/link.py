@@ -245,6 +245,7 @@ class _Linker:
         controls, withdrawn = self.controls(frameworks)
         if self.check_progression(kinds["persona"]):
             kinds["persona"] = in_progression_order(kinds["persona"])
+        kinds["playbook"] = in_persona_order(kinds["playbook"], kinds["persona"])
         kb = KnowledgeBase(
             root=self.root,
             site=e.site,
@@ -370,6 +371,13 @@ def in_progression_order(personas: dict[str, Persona]) -> dict[str, Persona]:
             ordered[current.id] = current
             current = personas.get(current.next.persona) if current.next else None
     return ordered | personas
+
+
+def in_persona_order(playbooks: dict[str, Playbook], personas: dict[str, Persona]) -> dict[str, Playbook]:
+    """Playbooks as a technician meets them: along the personas (in their order), each at its
+    first place in a persona's sequence; playbooks no persona lists keep their order, after."""
+    listed = dict.fromkeys(pid for persona in personas.values() for pid in persona.playbooks if pid in playbooks)
+    return {pid: playbooks[pid] for pid in listed} | playbooks
 
 
 def _entity_text(entity: Entity) -> str:

@@ -178,6 +178,24 @@ class Wording(Node):
     coverage_intro: Markdown | None = Field(default=None, description="Under the coverage page's title.")
     pack_title: Annotated[str, StringConstraints(pattern=r"^[^{}]*\{client\}[^{}]*$")] = Field(
         default="Guidance pack for {client}", description="A client pack's site title; {client} is the client's name.")
+    client: Wording | None = Field(
+        default=None,
+        description="The same sentences as the client reads them (client builds and packs); any left out "
+                    "keep the wording above. Staff wording speaks about the client; this speaks to it.")
+
+    @model_validator(mode="after")
+    def _one_level_of_variants(self) -> Wording:
+        if self.client is not None and self.client.client is not None:
+            raise ValueError("wording.client cannot have a client block of its own")
+        return self
+
+    def for_audience(self, audience: str) -> Wording:
+        """The wording an audience reads: for clients, each sentence of `client` that was written
+        replaces the staff one."""
+        if audience != "client" or self.client is None:
+            return self
+        written = {name: getattr(self.client, name) for name in self.client.model_fields_set if name != "client"}
+        return self.model_copy(update=written)
 
 
 class Site(Node):

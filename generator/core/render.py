@@ -9,16 +9,27 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from generator.core import branding, frontmatter, markup, urls
+from generator.core import branding, facets, frontmatter, markup, urls
 from generator.core.feature import Feature, Page, RenderContext
-from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count, plural, section_heading
+from generator.core.kinds import (
+    BY_MODEL,
+    BY_NAME,
+    CONTROL_LABEL,
+    FRAMEWORK_LABEL,
+    INDEX_LABEL,
+    KINDS,
+    PAGE_LABEL,
+    count,
+    plural,
+    section_heading,
+)
 from generator.core.link import ControlNode, KnowledgeBase
 from generator.core.memory import no_cyclic_gc
 from generator.core.model import Entity, Framework
@@ -121,8 +132,16 @@ def environment(templates: Path = TEMPLATES, extra: tuple[Path, ...] = ()) -> ji
         html=markup.html,
         slug=urls.control_slug,
     )
-    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, plural=plural, kinds=BY_NAME)
+    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, plural=plural, kinds=BY_NAME,
+                       labels={"framework": FRAMEWORK_LABEL, "control": CONTROL_LABEL, "index": INDEX_LABEL,
+                               "page": PAGE_LABEL})
     return env
+
+
+def search_kinds(kb: KnowledgeBase) -> list[str]:
+    """The kinds a search can be narrowed to: the tags their pages carry, in the kinds' order."""
+    labels = [kind.label for kind in KINDS if kb.entities(kind.name)]
+    return labels + ([FRAMEWORK_LABEL, CONTROL_LABEL] if kb.frameworks else [])
 
 
 def entity_kind(entity: Entity) -> str:
@@ -138,7 +157,8 @@ def by_kind(items: Iterable[Any]) -> dict[str, list[Any]]:
     return groups
 
 
-def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[str, Any]:
+def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str],
+                  facet_index: Callable[[], facets.Facets] | None = None) -> dict[str, Any]:
     """Functions templates use to link from the page being drawn."""
 
     def link(kind: str, entity_id: str) -> str:
@@ -156,6 +176,13 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[s
     def html_control_link(framework_id: str, control_id: str) -> str:
         return urls.relative_url(urls.control_doc_path(framework_id, control_id), here)
 
+    def html_link(kind: str, entity_id: str) -> str:
+        """A link for raw HTML (and front matter), which MkDocs does not rewrite."""
+        return urls.relative_url(urls.doc_path(kind, entity_id), here)
+
+    def html_to(path: str) -> str:
+        return urls.relative_url(path, here)
+
     def count_controls(framework: Framework) -> int:
         return sum(1 for fw, _ in kb.controls if fw == framework.id)
 
@@ -168,6 +195,7 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[s
 
     return {
         "has_page": has_page,
+        "facets": facet_index,
         "rollup": lambda node: rollup(kb, node),
         "section_title": lambda kind: section_title(kb, kind),
         "section_heading": lambda kind: section_heading(kind, kb.site.sections),
@@ -178,6 +206,9 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[s
         "node_link": node_link,
         "to": to,
         "html_control_link": html_control_link,
+        "html_link": html_link,
+        "html_to": html_to,
+        "absolute_url": lambda kind, entity_id: kb.site.base_url + urls.url_of(urls.doc_path(kind, entity_id)),
         "here": here,
         "page_url": kb.site.base_url + urls.url_of(here),  # the permanent, absolute URL
     }
@@ -193,9 +224,12 @@ def render(kb: KnowledgeBase, ctx: RenderContext, features: Sequence[Feature] = 
     written = hand_written_pages(kb, ctx)
     paths = frozenset([page.path for page in navigable] + list(written))
     files: dict[str, str | bytes] = {}
+    wording = kb.site.wording.for_audience(ctx.audience)  # site.yaml sentences, as this audience reads them
+    facet_index = functools.cache(lambda: facets.facets(kb))  # computed once, for the index pages that filter
     for page in navigable:
         template = env.get_template(page.template)
-        files[page.path] = template.render(kb=kb, ctx=ctx, **_page_helpers(kb, page.path, paths), **page.context)
+        helpers = _page_helpers(kb, page.path, paths, facet_index)
+        files[page.path] = template.render(kb=kb, ctx=ctx, wording=wording, **helpers, **page.context)
     files.update(written)
     files.update(branding.files(kb))
     assets = templates / "assets"

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ from generator.core.pipeline import after_build
 from generator.core.render import render
 from generator.core.resources import TEMPLATES
 from generator.core.urls import doc_path, url_of
-from generator.engine import static
+from generator.engine import preview, static
 from generator.engine.static import write_files
 from generator.features import FEATURES
 
@@ -98,7 +97,6 @@ def _today() -> dt.date:
 #: `kb serve` rebuilds only the pages whose Markdown changed (MkDocs' dirty build). MkDocs
 #: loads this hook once per process, so this state lives across the preview's rebuilds.
 _preview: dict[str, Any] = {"dirty": False, "everywhere": None, "sections": None}
-DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -183,6 +181,7 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     # build/docs is our own output, rewritten by on_config on every rebuild: watched as the
     # docs_dir, it made every edit rebuild the whole site twice.
     server.unwatch(config.docs_dir)
+    preview.show_errors(server)  # a content error shows as a page, not a request that hangs
     return server
 
 
@@ -232,22 +231,14 @@ def serve(root: Path, address: str) -> None:
     """Live preview: editing YAML, a template or a page rebuilds and reloads the browser."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    class QuietDirtyNotice(logging.Filter):
-        """MkDocs warns on every dirty build, and strict mode would fail the preview on it; the
-        hook above rebuilds everything when nav or theme change, so the warning does not apply."""
-
-        def filter(self, record: logging.LogRecord) -> bool:
-            return not record.getMessage().startswith(DIRTY_NOTICE)
-
-    notice = QuietDirtyNotice()
-    logger = logging.getLogger("mkdocs.commands.build")
-    logger.addFilter(notice)
+    # MkDocs warns on every dirty build, and strict mode would fail the preview on it; the hook
+    # above rebuilds everything when nav or theme change, so the warning does not apply. It goes
+    # with the rest of the per-build chatter (preview.CHATTER).
     ParseCache.keep_in_memory = True
     try:
-        with _for_root(root) as config_file:
+        with _for_root(root) as config_file, preview.quiet_logs():
             mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty", hooks=[HOOK],
                          docs_dir=str(outdir.private_docs()))
     finally:
-        logger.removeFilter(notice)
         ParseCache.keep_in_memory = False
         ParseCache.forget()

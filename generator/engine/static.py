@@ -14,10 +14,18 @@ import yaml
 from generator.core import branding
 from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase
-from generator.core.render import Rendered
+from generator.core.render import Rendered, search_kinds
 from generator.core.resources import TEMPLATES
 
 DEFAULT_CONFIG = TEMPLATES / "mkdocs.yml"
+#: Light and dark, following the system setting until the reader picks one with the toggle;
+#: the brand colours (assets/brand/brand.css) apply to both.
+PALETTE = [
+    {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "custom", "accent": "custom",
+     "toggle": {"icon": "material/brightness-4", "name": "Switch to dark mode"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "custom", "accent": "custom",
+     "toggle": {"icon": "material/brightness-7", "name": "Switch to light mode"}},
+]
 CSS = ["assets/kb/kb.css", "assets/kb/checklist.css"]
 JAVASCRIPT = ["assets/kb/kb.js", "assets/kb/checklist.js"]
 
@@ -34,7 +42,7 @@ def escaped_nav(nav: Any) -> Any:
 def settings(kb: KnowledgeBase, ctx: RenderContext, nav: Any) -> dict[str, Any]:
     """Config values from the knowledge base. MkDocs' theme templates insert names and footers
     without escaping (they allow HTML), so they are escaped here."""
-    theme: dict[str, Any] = {"palette": {"primary": "custom", "accent": "custom"}}  # white label
+    theme: dict[str, Any] = {"palette": PALETTE}  # white label: Material's own palette, our colours
     for field in ("logo", "favicon"):
         if (path := branding.asset_path(kb, field)) is not None:
             theme[field] = path
@@ -52,6 +60,7 @@ def settings(kb: KnowledgeBase, ctx: RenderContext, nav: Any) -> dict[str, Any]:
             "contact": kb.site.contact.model_dump(exclude_none=True),
             "client": ctx.client,
             "audience": ctx.audience,
+            "search_kinds": search_kinds(kb),  # overrides/partials/search.html: narrow results to one kind
         }},
     }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.core import link
 from generator.core.feature import Feature
 from generator.core.link import KnowledgeBase
-from generator.features import assessment, authoring, checklists, frameworks, packs
+from generator.features import assessment, authoring, checklists, frameworks, offline, packs
 
 FEATURES: tuple[Feature, ...] = (
     frameworks.FEATURE,
@@ -16,6 +16,7 @@ FEATURES: tuple[Feature, ...] = (
     assessment.FEATURE,
     checklists.FEATURE,
     packs.FEATURE,
+    offline.FEATURE,  # last: its writer copies the search index the others may have added to
 )
 
 

@@ -3,6 +3,7 @@ Playwright with executable_path (never a downloaded browser build).
 
     print_pdf(url_or_file, out_path)                 # one page
     print_pdf([page1, page2, ...], out_path, footer="Prepared for Acme Ltd")
+    print_composed(site, ["index.html", ...], out_path, ...)   # pages of a site as ONE document
 
 Print CSS applies (Playwright's page.pdf() uses print media). Several sources are printed in
 order and joined into one file. Needs the `pdf` extra (playwright, pypdf).
@@ -17,12 +18,13 @@ import io
 import os
 import shutil
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
+from typing import Any
 
 #: How Chromium is launched everywhere (builds and tests): no sandbox as root, and none of its
 #: background connections, which this closed network refuses.
@@ -143,3 +145,83 @@ def print_pdf(url_or_file: str | Path | Sequence[str | Path], out_path: Path, fo
     with out_path.open("wb") as handle:
         writer.write(handle)
     return out_path
+
+
+#: Put into the page by print_composed (templates/compose.js beside this file).
+COMPOSE = Path(__file__).parent / "templates" / "compose.js"
+
+
+def _footer_template(footer: str) -> str:
+    return ('<div style="font-size:8px;width:100%;margin:0 12mm;display:flex;justify-content:space-between;color:#444">'
+            f'<span>{html.escape(footer)}</span>'
+            '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+
+
+def print_composed(site: Path, pages: Sequence[str], out_path: Path, *, title: str, author: str, subject: str,
+                   footer: str, published: str, fill: Mapping[str, str] | None = None) -> Path:
+    """Print pages of a built site (paths relative to it, in reading order) as one PDF document:
+    numbered "Page X of Y" across all of them, one footer, an outline (bookmarks) of every page
+    and its sections, links inside the document where they lead to a printed page and to the
+    published site (`published`, a base URL) where they lead elsewhere in it, `fill` put into
+    the cells that ask for it, and title, author and subject in the document's metadata."""
+    try:
+        from playwright.sync_api import sync_playwright
+        from pypdf import PdfReader, PdfWriter
+    except ImportError:
+        raise PdfUnavailable("PDF output needs Playwright and pypdf: pip install -e '.[pdf]'") from None
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise PdfUnavailable("PDF output needs Debian's chromium: apt-get install chromium")
+    printed: list[bytes] = []
+    headings: list[str] = []
+
+    def print_all() -> None:
+        with serve_folder(site) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(base + pages[0], wait_until="load")
+                headings.extend(page.evaluate(
+                    COMPOSE.read_text(encoding="utf-8"),
+                    {"pages": list(pages), "published": published, "fill": dict(fill or {}), "title": title}))
+                page.evaluate("document.fonts.ready")
+                printed.append(page.pdf(format="A4", print_background=True, outline=True, tagged=True,
+                                        display_header_footer=True, header_template="<span></span>",
+                                        footer_template=_footer_template(footer),
+                                        margin={"top": "14mm", "bottom": "18mm", "left": "12mm", "right": "12mm"}))
+            finally:
+                browser.close()
+
+    # As in print_pdf: Playwright's sync API needs a thread without a running asyncio loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(print_all).result()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(printed[0])))
+    _retitle_outline(writer, headings)
+    writer.add_metadata({"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "kb"})
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with out_path.open("wb") as handle:
+        writer.write(handle)
+    return out_path
+
+
+def _retitle_outline(writer: Any, headings: list[str]) -> None:
+    """Give the outline Chromium made from the headings their text as written (one entry per
+    heading, in document order); left as it is if the two do not line up."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    entries: list[Any] = []
+
+    def walk(node: Any) -> None:
+        while node is not None:
+            entry = node.get_object()
+            entries.append(entry)
+            if "/First" in entry:
+                walk(entry["/First"])
+            node = entry.get("/Next")
+
+    outlines = writer._root_object.get("/Outlines")
+    if outlines is not None and "/First" in outlines.get_object():
+        walk(outlines.get_object()["/First"])
+    if len(entries) == len(headings):
+        for entry, heading in zip(entries, headings, strict=True):
+            entry[NameObject("/Title")] = TextStringObject(heading)

@@ -63,6 +63,11 @@ def pack(ctx: click.Context, client: str, persona: str, with_pdf: bool, out: Pat
     click.echo(f"built {target}")
     if with_pdf:
         document = target / f"{_slug(client)}-{persona}.pdf"
-        pages = [target / path for path in print_order(packed)]
-        pdf.print_pdf(pages, document, footer=f"{packed.site.title} · prepared by {packed.site.organisation}")
+        pdf.print_composed(
+            target, print_order(packed), document,
+            title=packed.site.title, author=packed.site.organisation,
+            subject=f"{packed.personas[persona].name} guidance for {client}",
+            footer=f"{packed.site.title} · prepared by {packed.site.organisation}",
+            published=packed.site.base_url, fill={"client": client},
+        )
         click.echo(f"printed {document}")

@@ -80,7 +80,7 @@ def pack(kb: KnowledgeBase, client: str, persona_id: str) -> KnowledgeBase:
     ]
     by_kind: dict[str, list[Any]] = {kind: [] for kind in NAMES}
     by_kind |= {"persona": [persona], "playbook": playbooks, "checklist": checklists, "term": terms, "faq": faqs}
-    site = public.site.model_copy(update={"title": public.site.wording.pack_title.replace("{client}", client)})
+    site = public.site.model_copy(update={"title": public.site.wording.for_audience("client").pack_title.replace("{client}", client)})
     packed = relink(public, by_kind, site=site, frameworks=frameworks, crosswalks=[], documents={})
     return packed
 
