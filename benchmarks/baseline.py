@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from generator.engine.build import DEFAULT_CONFIG, _for_root, prepare
 from generator.core.link import KnowledgeBase
+from generator.engine.build import DEFAULT_CONFIG, _for_root, prepare
 
 CONFIG_NAME = "mkdocs-baseline.yml"
 MACROS_MODULE = "bench_baseline_macros"

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli.app import cli
-from generator.support.pdf import CHROMIUM_ARGS, serve_folder as serve  # noqa: F401 - shared with tests
+from generator.support.pdf import CHROMIUM_ARGS
+from generator.support.pdf import serve_folder as serve
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

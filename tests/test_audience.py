@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, edit, run_kb, serve, tree_digest
 from generator.core.audience import for_audience
 from generator.features import load_knowledge_base
+from tests.conftest import FIXTURES, edit, run_kb, serve, tree_digest
 
 MARKERS = [f"leak{n:02d}" for n in range(1, 43)]
 CLIENT = "Acme Ltd"

@@ -17,7 +17,7 @@ from generator import __version__
 from generator.core import catalogue
 from generator.core.audience import for_audience
 from generator.core.errors import BuildFailed, WriterFailed
-from generator.core.feature import RenderContext
+from generator.core.feature import Audience, RenderContext
 from generator.engine import build as engine
 from generator.features import FEATURES
 from generator.support.commands import (
@@ -73,7 +73,7 @@ def validate(ctx: click.Context, strict: bool, today: dt.datetime | None, since:
 @today_option()
 @click.pass_context
 @reports_problems
-def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audience: str,
+def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audience: Audience,
           today: dt.datetime | None) -> None:
     """Validate, render and build the site. The old output stays untouched on any error."""
     kb = for_audience(load(ctx), audience)

@@ -201,8 +201,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
                     if (docs / page).is_file():
                         (docs / page).touch()
     _preview.update(everywhere=everywhere, sections=digests)
-    for page in (docs / "pages").glob("*.md"):
-        page.touch()
+    for hand_written in (docs / "pages").glob("*.md"):
+        hand_written.touch()
 
 
 @event_priority(-100)  # after Material's search plugin has written its index
