@@ -105,7 +105,7 @@ def test_internal_blocks_are_marked_in_the_internal_build(built: dict[str, Path]
     playbook = (built["internal"] / "playbooks/govern-pilot/index.html").read_text()
     assert '<p class="admonition-title">Internal step</p>' in playbook
     checklist = (built["internal"] / "checklists/pilot-readiness/index.html").read_text()
-    assert 'leak19 internal item text</label><span class="kb-internal-tag">Internal</span>' in checklist
+    assert 'leak19 internal item text</label></h2><span class="kb-internal-tag">Internal</span>' in checklist
     page = (built["internal"] / "personas/internal-persona/index.html").read_text()
     assert "Staff only: this is left out of client builds." in page
 

@@ -18,7 +18,10 @@ from generator.core import catalogue
 from generator.core.audience import for_audience
 from generator.core.errors import BuildFailed, WriterFailed
 from generator.core.feature import Audience, RenderContext
+from generator.core.pipeline import after_build
+from generator.core.render import render as render_pages
 from generator.engine import build as engine
+from generator.engine.static import write_static
 from generator.features import FEATURES
 from generator.support.commands import (
     audience_option,
@@ -86,6 +89,43 @@ def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audien
         click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
         sys.exit(1)
     click.echo(f"built {target}")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write docs/ and mkdocs.yml (default: build/render/ in the knowledge base folder).")
+@audience_option
+@today_option()
+@click.pass_context
+@reports_problems
+def render(ctx: click.Context, out: Path | None, audience: Audience, today: dt.datetime | None) -> None:
+    """Write the rendered Markdown and a static mkdocs.yml (no hook) that any MkDocs-compatible
+    engine builds; then run `kb postbuild` on the engine's output folder."""
+    kb = for_audience(load(ctx), audience)
+    target = (out or ctx.obj["root"] / "build" / "render").resolve()
+    context = RenderContext(today=day(today), audience=audience)
+    config = write_static(kb, context, render_pages(kb, context, FEATURES), target)
+    click.echo(f"wrote {config}; build it with: mkdocs build -f {config}")
+
+
+@cli.command()
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@audience_option
+@click.option("--pdf", is_flag=True, help="Also print one PDF per checklist beside its page (needs chromium).")
+@today_option()
+@click.pass_context
+@reports_problems
+def postbuild(ctx: click.Context, site: Path, audience: Audience, pdf: bool, today: dt.datetime | None) -> None:
+    """Add what belongs beside a built site, whichever engine built it: the permalink manifest,
+    redirects of former ids, checklist exports (and PDFs with --pdf)."""
+    kb = for_audience(load(ctx), audience)
+    context = RenderContext(today=day(today), audience=audience, flags=frozenset({"pdf"} if pdf else ()))
+    try:
+        after_build(kb, context, site, FEATURES)
+    except WriterFailed as error:
+        click.echo(f"postbuild failed: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"added the permalink manifest, redirects and exports to {site}")
 
 
 @cli.command()

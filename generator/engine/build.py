@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import html
 import json
 import logging
 import os
@@ -28,7 +27,6 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import clean_directory
 
-from generator.core import branding
 from generator.core.errors import BuildFailed, ContentError
 from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase, load_knowledge_base
@@ -36,47 +34,22 @@ from generator.core.load import ParseCache
 from generator.core.pipeline import after_build
 from generator.core.render import render
 from generator.core.resources import TEMPLATES
-from generator.core.urls import doc_path, url_of
+from generator.engine import static
+from generator.engine.static import write_files
 from generator.features import FEATURES
 
 #: The generator's own MkDocs configuration, used for any knowledge base root.
-DEFAULT_CONFIG = TEMPLATES / "mkdocs.yml"
+DEFAULT_CONFIG = static.DEFAULT_CONFIG
 #: This module is also the MkDocs hook; `kb build` and `kb serve` hand it to MkDocs.
 HOOK = str(Path(__file__).resolve())
 ROOT_VARIABLE = "KB_ROOT"
 KB_CONFIG_KEY = "kb_knowledge_base"
 CONTEXT_KEY = "kb_render_context"
-KEEP = {".gitkeep"}
-
-
-def write_files(files: dict[str, str | bytes], folder: Path) -> None:
-    """Make folder hold exactly files, touching only what changed (so live reload settles)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for rel, content in files.items():
-        path = folder / rel
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if not path.is_file() or path.read_bytes() != data:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-    for path in sorted(folder.rglob("*"), reverse=True):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in files and path.name not in KEEP:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+KEEP = frozenset({".gitkeep"})
 
 
 def _root(config: MkDocsConfig) -> Path:
     return Path(os.environ.get(ROOT_VARIABLE) or Path(config.config_file_path).parent).resolve()
-
-
-def _escaped_nav(nav: Any) -> Any:
-    """Nav titles come from YAML, and MkDocs' theme templates insert them unescaped."""
-    if isinstance(nav, list):
-        return [_escaped_nav(entry) for entry in nav]
-    if isinstance(nav, dict):
-        return {html.escape(" ".join(str(title).split())): _escaped_nav(value) for title, value in nav.items()}
-    return nav
 
 
 def _docs_dir(root: Path) -> str:
@@ -90,27 +63,17 @@ def prepare(config: MkDocsConfig, kb: KnowledgeBase, ctx: RenderContext) -> MkDo
     """Render the knowledge base into the docs folder and point MkDocs at it."""
     rendered = render(kb, ctx, FEATURES)
     docs = Path(_docs_dir(kb.root))
-    write_files(rendered.files, docs)
+    write_files(rendered.files, docs, KEEP)
     config["docs_dir"] = str(docs)
-    config["nav"] = _escaped_nav(rendered.nav)
-    # MkDocs' theme templates insert these without escaping (they allow HTML): escape them.
-    config["site_name"] = html.escape(kb.site.title)
-    config["site_url"] = config["site_url"] or kb.site.base_url
-    config["site_description"] = html.escape(kb.site.description) if kb.site.description else None
-    config["copyright"] = html.escape(kb.site.branding.footer or f"© {kb.site.organisation}")
-    config["extra_css"] = [*config["extra_css"], branding.CSS, "assets/kb/kb.css", "assets/kb/checklist.css"]
-    # White-label: Material's own palette, logo and favicon, and site_templates/overrides.
-    config.theme["palette"] = {"primary": "custom", "accent": "custom"}
-    for field in ("logo", "favicon"):
-        if (path := branding.asset_path(kb, field)) is not None:
-            config.theme[field] = path
-    config["extra"]["kb_brand"] = {
-        "organisation": kb.site.organisation,
-        "contact": kb.site.contact.model_dump(exclude_none=True),
-        "client": ctx.client,
-        "audience": ctx.audience,
-    }
-    config["extra_javascript"] = [*config["extra_javascript"], "assets/kb/kb.js", "assets/kb/checklist.js"]
+    ours = static.settings(kb, ctx, rendered.nav)
+    for key in ("nav", "site_name", "site_description", "copyright"):
+        config[key] = ours[key]
+    config["site_url"] = config["site_url"] or ours["site_url"]
+    config["extra_css"] = [*config["extra_css"], *ours["extra_css"]]
+    config["extra_javascript"] = [*config["extra_javascript"], *ours["extra_javascript"]]
+    for key, value in ours["theme"].items():
+        config.theme[key] = value
+    config["extra"].update(ours["extra"])
     config[KB_CONFIG_KEY] = kb
     config[CONTEXT_KEY] = ctx
     return config
@@ -207,33 +170,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 @event_priority(-100)  # after Material's search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
-    """Files beside the pages: the permalink manifest, redirects of former ids, checklist exports;
-    and a search entry for every checklist item."""
+    """Files beside the pages: the permalink manifest, redirects of former ids, and each
+    feature's files (checklist exports, PDFs); the same step `kb postbuild` runs on any
+    engine's output."""
     kb = config[KB_CONFIG_KEY]
     site = Path(config["site_dir"])
-    _index_checklist_items(kb, site / "search" / "search_index.json")
     after_build(kb, config[CONTEXT_KEY], site, FEATURES)
-
-
-def _index_checklist_items(kb: KnowledgeBase, index_file: Path) -> None:
-    """Give every checklist item its own search entry, titled with the item's text.
-
-    Search splits pages at headings only, so an item's words would otherwise count for one long
-    checklist page, which ranks below the shorter control pages that quote the item. A
-    technician who types an item's words wants the item.
-    """
-    if not index_file.is_file():
-        return
-    index = json.loads(index_file.read_text(encoding="utf-8"))
-    for checklist in kb.checklists.values():
-        page = url_of(doc_path("checklist", checklist.id))
-        for item in checklist.items:
-            index["docs"].append({
-                "location": f"{page}#{item.id}",
-                "title": html.escape(item.text),
-                "text": html.escape(item.evidence or ""),
-            })
-    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

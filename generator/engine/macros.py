@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from generator.core import snippets
+from generator.core.audience import for_audience
+from generator.core.link import load_knowledge_base
 from generator.engine.build import KB_CONFIG_KEY
+from generator.features import FEATURES
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
 
 def define_env(env: Any) -> None:
-    kb = env.conf[KB_CONFIG_KEY]
+    kb = env.conf.get(KB_CONFIG_KEY)
+    if kb is None:  # a static build of `kb render` output: no hook handed the knowledge base over
+        extra = env.conf["extra"]
+        kb = for_audience(load_knowledge_base(Path(extra["kb_root"]), FEATURES), extra.get("kb_audience", "internal"))
 
     def expose(function: Callable[..., str]) -> None:
         def macro(*args: str) -> str:
