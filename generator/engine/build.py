@@ -223,10 +223,10 @@ def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_in(staging, out)
+    swap_in(staging, out)
 
 
-def _swap_in(staging: Path, out: Path) -> None:
+def swap_in(staging: Path, out: Path) -> None:
     if out.exists():
         retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
         out.rename(retired / out.name)
