@@ -313,7 +313,7 @@ def main() -> None:
     parser.add_argument("--serve-size", type=int, default=100, help="playbooks for the live-preview measurement")
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md and results.json")
     args = parser.parse_args()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("KB_ROOT", None)
     results: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                                "machine": machine(), "reps": args.reps, "big_reps": args.big_reps, "sizes": []}
