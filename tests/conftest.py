@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,16 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def bundled_url(bundled_site: Path) -> Iterator[str]:
     with serve(bundled_site) as url:
         yield url
+
+
+def wait_until(page: Any, expression: str, timeout: float = 15.0) -> None:
+    """page.wait_for_function, without its `eval` inside the page: the site's Content-Security-
+    Policy forbids eval, so poll the expression from outside (DevTools evaluation) instead."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for: {expression}")
+        page.wait_for_timeout(50)
 
 
 def material_search(page: Any, base: str, query: str) -> list[str]:

@@ -104,3 +104,9 @@ def test_terms_with_punctuation_and_non_ascii_letters_are_found(backup_kb: Path)
     kb = load_knowledge_base(backup_kb)
     assert [e.id for e in kb.term_usage["rto"]] == ["test-restores"]
     assert [e.id for e in kb.term_usage["rucksicherung"]] == ["offsite-copies", "protect-first", "test-restores"]
+
+
+def test_a_pack_folder_keeps_transliterated_letters(backup_kb: Path) -> None:
+    result = run_kb("pack", "--client", "Rücksicherung GmbH", "--persona", "tested", root=backup_kb)
+    assert result.exit_code == 0, result.stderr
+    assert (backup_kb / "packs" / "rucksicherung-gmbh-tested" / "index.html").is_file()

@@ -100,6 +100,8 @@ def test_interactive_gives_the_same_result_as_the_file() -> None:
     ("working-data: [\n", ["answers.yaml:2: YAML syntax error at column 1: did not find expected node content (while parsing a flow node)"]),
     ("- working-data\n", ["answers.yaml:1: expected a mapping of question id to option id, e.g. 'mfa: everyone'"]),
     ("", ["answers.yaml:1: file is empty (expected a mapping or a list)"]),
+    # Was a traceback (issue 15): a date YAML recognises by its form but that cannot exist.
+    ("working-data: 2026-02-30\n", ["answers.yaml:1: '2026-02-30' is not a valid date (day is out of range for month)"]),
 ])
 def test_bad_answers_are_named_with_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, errors: list[str]) -> None:
     (tmp_path / "answers.yaml").write_text(text)

@@ -15,7 +15,7 @@ import pytest
 
 from generator.features import load_knowledge_base
 from generator.features.assessment import model as assessment
-from tests.conftest import FIXTURES, REPO, run_kb
+from tests.conftest import FIXTURES, REPO, run_kb, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def page(browser: Any, bundled_url: str) -> Iterator[Any]:
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.goto(bundled_url + "assessment/")
-    tab.wait_for_function("window.kbAssessment !== undefined")
+    wait_until(tab, "window.kbAssessment !== undefined")
     yield tab
     assert errors == []
     context.close()
@@ -207,7 +207,7 @@ def test_bad_links_give_a_clear_message(browser: Any, bundled_url: str, data: di
         ]
         assert tab.is_hidden("#kb-assessment-result")
         tab.goto(bundled_url + "assessment/#working-data=cloud")
-        tab.wait_for_function("document.getElementById('kb-assessment-error').hidden")
+        wait_until(tab, "document.getElementById('kb-assessment-error').hidden")
         assert tab.inner_text("#kb-assessment-status") == (
             "1 of 15 questions answered. Still to answer: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15.")
     finally:
@@ -227,3 +227,23 @@ def test_works_from_file_without_a_server(browser: Any, bundled_site: Path, data
         assert all(url.startswith("file://") for url in requests), requests
     finally:
         tab.close()
+
+
+def test_a_link_naming_object_internals_or_thousands_of_answers_is_read_plainly(browser: Any, bundled_url: str) -> None:
+    """`#__proto__=x` broke the page (a question looked up on a plain object found Object's own
+    properties), and 20,000 answers took seconds (a linear search per key): issue 15."""
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        tab.goto(bundled_url + "assessment/#__proto__=x&constructor=y&toString=z")
+        tab.wait_for_selector("#kb-assessment-error:not([hidden])")
+        assert tab.locator("#kb-assessment-problems li").all_inner_texts() == [
+            "unknown question '__proto__'", "unknown question 'constructor'", "unknown question 'toString'"]
+        tab.goto(bundled_url + "assessment/#" + "&".join(f"q{n}=x" for n in range(20_000)))
+        wait_until(tab, "document.querySelector('#kb-assessment-problems li')?.textContent"
+                        " === 'the link holds 20000 answers; only the first 1000 are read'")
+        assert tab.locator("#kb-assessment-problems li").count() == 1001
+    finally:
+        tab.close()
+    assert errors == []

@@ -243,3 +243,47 @@ def test_pack_pdf_without_chromium_says_so_before_building(tree: Path, monkeypat
     assert result.exit_code == 1
     assert result.stderr == "error: PDF output needs Debian's chromium: apt-get install chromium\n"
     assert not (tree / "packs").exists()
+
+
+def test_builds_running_at_once_share_no_files(tree: Path, tmp_path: Path) -> None:
+    """An internal build (or a preview) running during a client build once wrote its pages into
+    the client site: every build now renders into its own folder."""
+    import os
+    import subprocess
+    import sys
+
+    def kb(*args: str | Path) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "--root", str(tree),
+                                 *map(str, args)], env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    for round_ in range(2):
+        builds = [kb("build", "--audience", "client", "--out", tmp_path / f"client{round_}"),
+                  kb("build", "--out", tmp_path / f"internal{round_}"),
+                  kb("build", "--out", tmp_path / f"internal{round_}b")]
+        assert [b.communicate()[1] for b in builds] == ["", "", ""]
+        assert found_markers(tmp_path / f"client{round_}") == {}
+        assert sorted(found_markers(tmp_path / f"internal{round_}")) == MARKERS
+    assert not (tree / "build" / "docs").exists()  # nothing is rendered into the shared folder
+
+
+def test_a_preview_renders_into_a_folder_of_its_own(tree: Path) -> None:
+    from generator.core import outdir
+
+    assert outdir.private_docs() == outdir.private_docs()  # one per process, kept across rebuilds
+    assert not outdir.private_docs().is_relative_to(tree)
+
+
+@pytest.mark.parametrize("front", [
+    "\ufeff---\naudience: internal\n---\n",       # a byte-order mark
+    "--- \naudience: internal\n---\n",            # a trailing space after the opener
+    "---\naudience: internal\n...\n",              # YAML's document end as the closer
+    "---\r\naudience: internal\r\n---\r\n",         # Windows line ends
+    "---\n# staff only\naudience: 'internal'\n--- \t\n",
+])
+def test_an_internal_page_stays_internal_however_its_front_matter_is_written(front: str, tree: Path, tmp_path: Path) -> None:
+    (tree / "content/pages/pricing.md").write_text(front + "# Pricing\n\nleak-fm-page\n", encoding="utf-8", newline="")
+    assert run_kb("build", "--audience", "client", "--out", tmp_path / "client", root=tree).exit_code == 0
+    assert [name for name, text in every_text(tmp_path / "client").items() if "leak-fm-page" in text] == []
+    assert run_kb("build", "--out", tmp_path / "internal", root=tree).exit_code == 0
+    assert "leak-fm-page" in (tmp_path / "internal/pages/pricing/index.html").read_text()

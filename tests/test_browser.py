@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from generator.features import load_knowledge_base
-from tests.conftest import REPO, material_search
+from tests.conftest import REPO, material_search, wait_until
 from tests.pagekinds import page_kinds
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,8 @@ def test_keyboard_alone_skips_to_content_navigates_and_searches(page: Any, bundl
     page.keyboard.press("/")  # Material's search shortcut
     page.keyboard.type("PR.AA-05")
     # Results update per keystroke; wait until the full query's best match leads.
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelector('.md-search-result__item > a')?.pathname"
         " === '/frameworks/nist-csf-2.0/pr-aa-05/'"
     )
@@ -141,3 +142,13 @@ def test_no_page_requests_another_host(visits: dict[str, Visit], bundled_url: st
     assert {kind: reqs for kind, reqs in foreign.items() if reqs} == {}
     # The recording works: every page fetched its own stylesheet.
     assert all(any(r.endswith(".css") for r in v.requests) for v in visits.values())
+
+
+def test_every_page_carries_a_content_security_policy(bundled_site: Path) -> None:
+    """With it, the checks above (no JavaScript error: a refused script logs one) prove that
+    Material works under a policy that forbids inline script but its own, by hash."""
+    pages = sorted(bundled_site.rglob("*.html"))
+    missing = [p.relative_to(bundled_site).as_posix() for p in pages
+               if "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' 'sha256-"
+               not in p.read_text(encoding="utf-8")]
+    assert (len(pages), missing) == (len(pages), [])

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import FIXTURES, run_kb, serve
+from tests.conftest import FIXTURES, run_kb, serve, wait_until
 from tests.test_checklists import renamed
 
 pytestmark = pytest.mark.browser
@@ -81,10 +81,10 @@ def test_copy_link_copies_the_kb_link_url(context: Any, sample_site: tuple[Path,
     expected = run_kb("link", "identity-baseline", "owner-named", "--ticket", "T-12345", "--client", "Acme Ltd",
                       "--tech", "J. Smith", root=root).stdout.strip()
     page.locator("button[data-kb-copy='owner-named']").click()
-    page.wait_for_function("document.querySelector('.kb-status').textContent.startsWith('Link copied')")
+    wait_until(page, "document.querySelector('.kb-status').textContent.startsWith('Link copied')")
     assert page.evaluate("navigator.clipboard.readText()") == expected
     page.locator("button[data-kb-copy='']").click()
-    page.wait_for_function("document.querySelector('.kb-status').textContent.indexOf('#') < 0")
+    wait_until(page, "document.querySelector('.kb-status').textContent.indexOf('#') < 0")
     assert page.evaluate("navigator.clipboard.readText()") == expected.partition("#")[0]
     assert seen == []
 

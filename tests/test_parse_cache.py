@@ -81,6 +81,30 @@ def test_a_cache_of_the_wrong_shape_is_not_used(sample: Path, files: Any) -> Non
     assert snapshot(sample) == first
 
 
+def _swap_entries(files: dict[str, Any]) -> None:  # the right digests, another file's data
+    files["content/site.yaml"], files["content/takeaways/first.yaml"] = (
+        (files["content/site.yaml"][0], files["content/takeaways/first.yaml"][1]),
+        (files["content/takeaways/first.yaml"][0], files["content/site.yaml"][1]))
+
+
+def _strip_positions(files: dict[str, Any]) -> None:
+    del files["content/site.yaml"][1].key_lines
+
+
+def _plain_dict(files: dict[str, Any]) -> None:
+    files["content/site.yaml"] = (files["content/site.yaml"][0], {"title": "Forged"})
+
+
+@pytest.mark.parametrize("damage", [_swap_entries, _strip_positions, _plain_dict])
+def test_an_entry_with_the_right_digest_but_other_data_is_parsed_again(sample: Path, damage: Any) -> None:
+    first = snapshot(sample)
+    stored = pickle.loads(cache_file(sample).read_bytes())
+    damage(stored["files"])
+    cache_file(sample).write_bytes(pickle.dumps(stored))
+    assert snapshot(sample) == first
+    assert run_kb("validate", root=sample).exit_code == 0
+
+
 class _RunsCode:
     def __reduce__(self) -> tuple[Any, ...]:
         return (os.mkdir, (self.target,))

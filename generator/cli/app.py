@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.core import catalogue
+from generator.core import catalogue, outdir
 from generator.core.audience import for_audience
 from generator.core.errors import BuildFailed, WriterFailed
 from generator.core.feature import Audience, RenderContext
@@ -82,9 +82,10 @@ def validate(ctx: click.Context, strict: bool, today: dt.datetime | None, since:
 def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, engine_name: str | None, audience: Audience,
           today: dt.datetime | None) -> None:
     """Validate, render and build the site. The old output stays untouched on any error."""
+    target = out or ctx.obj["root"] / "site"
+    outdir.guard(target, ctx.obj["root"])  # a wrong --out is a usage error, before content is read
     name = engine_name or engines.configured(ctx.obj["root"])
     kb = for_audience(load(ctx), audience)
-    target = out or ctx.obj["root"] / "site"
     show_mkdocs_log(verbose)
     context = RenderContext(today=day(today), audience=audience, flags=frozenset({"pdf"} if pdf else ()))
     if (notice := engines.ENGINES[name].notice) is not None:

@@ -28,6 +28,8 @@ class Kind:
     listed: bool = False
     #: Whether glossary terms are looked for in its text ("where this term comes up").
     uses_terms: bool = True
+    #: The index page's heading, when it is not the section title.
+    heading: str | None = None
 
 
 KINDS: tuple[Kind, ...] = (
@@ -39,11 +41,12 @@ KINDS: tuple[Kind, ...] = (
          180, "checklist", "checklists", "Checklists", listed=True),
     Kind("term", "terms", m.Term, "terms", "glossary.md.j2", "term.md.j2", "term", 730,
          "term", "terms", "Glossary", uses_terms=False),
-    Kind("faq", "faqs", m.Faq, "faq", "faq.md.j2", None, "", 365, "FAQ", "FAQs", "FAQ"),
+    Kind("faq", "faqs", m.Faq, "faq", "faq.md.j2", None, "", 365, "FAQ", "FAQs", "FAQ",
+         heading="Frequently asked questions"),
     Kind("case-study", "case-studies", m.CaseStudy, "case-studies", "case_studies.md.j2", "case_study.md.j2",
          "case", 365, "case study", "case studies", "Case studies", listed=True),
     Kind("statistic", "statistics", m.Statistic, "statistics", "statistics.md.j2", None, "", 365,
-         "statistic", "statistics", "Statistics", uses_terms=False),
+         "statistic", "statistics", "Statistics", uses_terms=False, heading="Statistics and their sources"),
     Kind("takeaway", "takeaways", m.Takeaway, "takeaways", "takeaways.md.j2", None, "", 365,
          "takeaway", "takeaways", "Takeaways", uses_terms=False),
 )
@@ -52,6 +55,17 @@ BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 BY_FOLDER: dict[str, Kind] = {kind.folder: kind for kind in KINDS}
 BY_MODEL: dict[type[m.Entity], Kind] = {kind.model: kind for kind in KINDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
+
+
+def section_heading(kind: str, sections: dict[str, str]) -> str:
+    """The heading of a kind's index page: site.yaml `sections` renames it, else its default."""
+    spec = BY_NAME[kind]
+    return sections.get(kind) or spec.heading or spec.title
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """`1 item`, `2 items`; words is the plural when it is not word + "s"."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
 
 
 def count(n: int, kind: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.core import frontmatter, idcheck
 from generator.core.branding import branding_problems
 from generator.core.entities import Entities, build_entities
 from generator.core.errors import ContentError, Problem
@@ -321,6 +322,7 @@ class _Linker:
             self.link_crosswalk(kb, crosswalk)
         index_term_usage(kb)
         self.problems += audience_problems(kb) + branding_problems(kb.site, kb.root) + review_interval_problems(kb)
+        self.problems += frontmatter.problems(self.root) + idcheck.problems(kb)
         for check in self.checks:
             self.problems += check(kb)
         if self.problems:
@@ -470,7 +472,13 @@ def review_interval_problems(kb: KnowledgeBase) -> list[Problem]:
 def load_knowledge_base(root: Path, features: Sequence[Feature] = ()) -> KnowledgeBase:
     """Run load, model and link over the knowledge base at root, with the content files and
     checks of the features given."""
-    documents = load_tree(root)
+    problems: list[Problem] = []
+    documents = load_tree(root, unread=problems)  # what loads is still modelled: all problems in one run
     files = {name: model for feature in features for name, model in feature.documents.items()}
-    entities = build_entities(documents, files)
+    try:
+        entities = build_entities(documents, files)
+    except ContentError as error:  # a file that did not load reports only why (site.yaml is not "missing")
+        problems += [p for p in error.problems if p.path not in {q.path for q in problems}]
+    if problems:
+        raise ContentError(problems)
     return _Linker(entities, root, [check for feature in features for check in feature.checks]).link()

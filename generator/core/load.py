@@ -1,7 +1,11 @@
 """Stage 1, load: YAML files -> plain data whose every mapping and list remembers file and line.
 
 Refuses what YAML itself lets through silently: duplicate keys, tabs, non-UTF-8 text,
-empty files, huge files, and symlink loops. All problems are collected, never raised one by one.
+empty files, huge files, and symlink loops. Bounded: only regular files inside the knowledge
+base are read (not FIFOs, devices or symlinks leading out of it), at most MAX_FILE_BYTES each,
+counted while reading; aliases may repeat at most MAX_ALIAS_NODES nodes per file (an alias bomb
+is refused before it is expanded); impossible dates are errors at their line. Hidden files
+(editor locks such as `.#x.yaml`) are skipped. All problems are collected, never raised one by one.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import functools
 import hashlib
 import os
 import pickle
+import re
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -21,7 +27,11 @@ import yaml
 from generator.core.errors import ContentError, Problem, display_path
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: How many nodes a file's aliases may add in all, beyond the nodes it writes out.
+MAX_ALIAS_NODES = 100_000
 YAML_SUFFIXES = (".yaml", ".yml")
+# An anchor (`&name`) can only stand at the start of a node; without one no alias can resolve.
+_ANCHOR = re.compile(r"(?:^|[\s\[\]{},])&\S")
 
 try:  # the C parser is several times faster; the constructor stays in Python either way
     _BaseLoader: type = yaml.CSafeLoader
@@ -47,6 +57,10 @@ class LineList(list):  # type: ignore[type-arg]
 
 class _DuplicateKey(yaml.MarkedYAMLError):
     pass
+
+
+class _BadValue(yaml.MarkedYAMLError):
+    """A value YAML recognises by its form but that cannot exist (2026-02-30)."""
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -109,6 +123,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         return items
 
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as error:
+            raise _BadValue(None, None, f"'{node.value}' is not a valid date ({error})", node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 
@@ -133,7 +155,7 @@ def _yaml_problem(rel: str, text: str, error: yaml.YAMLError) -> Problem:
     lines = text.splitlines()
     if mark and line <= len(lines) and "\t" in lines[line - 1][: mark.column + 1]:
         problem = "a tab character is used for indentation (indent with spaces)"
-    elif isinstance(error, _DuplicateKey):
+    elif isinstance(error, (_DuplicateKey, _BadValue)):
         pass
     else:
         context = getattr(error, "context", None)
@@ -142,14 +164,51 @@ def _yaml_problem(rel: str, text: str, error: yaml.YAMLError) -> Problem:
     return Problem(rel, line, problem)
 
 
+def _alias_bomb(root: yaml.Node, rel: str) -> Problem | None:
+    """The anchor whose aliases make the document too big once expanded, if any. Aliases share
+    one node, so composing is cheap; it is building the repeated data that explodes."""
+    sizes: dict[int, int] = {}
+    uses: dict[int, int] = {}
+    nodes: dict[int, yaml.Node] = {}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        uses[key] = uses.get(key, 0) + 1
+        if key not in sizes:
+            nodes[key] = node
+            children: list[yaml.Node] = []
+            if isinstance(node, yaml.SequenceNode):
+                children = node.value
+            elif isinstance(node, yaml.MappingNode):
+                children = [part for pair in node.value for part in pair]
+            sizes[key] = 1 + sum(size(child) for child in children)
+        return sizes[key]
+
+    expanded = size(root)
+    if expanded - len(sizes) <= MAX_ALIAS_NODES:
+        return None
+    worst = max((k for k in uses if uses[k] > 1), key=lambda k: (uses[k] - 1) * sizes[k])
+    return Problem(rel, nodes[worst].start_mark.line + 1,
+                   f"YAML aliases repeat too much: the anchor on this line is repeated by {uses[worst] - 1} aliases, and the "
+                   f"file's aliases add {expanded - len(sizes):,} nodes (the limit is {MAX_ALIAS_NODES:,}); "
+                   "write the repeated part out, or repeat less")
+
+
 def parse_text(text: str, rel: str) -> Any:
     """Parse one YAML document; raise ContentError with the file and line on failure."""
     loader = _Loader(text)
     loader.file = rel
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _ANCHOR.search(text) and (bomb := _alias_bomb(node, rel)) is not None:
+            raise ContentError([bomb])
+        return loader.construct_document(node)
     except yaml.YAMLError as error:
         raise ContentError([_yaml_problem(rel, text, error)]) from None
+    except RecursionError:
+        raise ContentError([Problem(rel, 1, "YAML nested too deeply to read")]) from None
     finally:
         loader.dispose()
 
@@ -215,9 +274,14 @@ class ParseCache:
         return cache
 
     def get(self, rel: str, digest: bytes) -> Any:
+        """The cached parse of rel's exact bytes, if the entry is whole: every mapping and list
+        of it positioned in rel, as a parse of rel would be (an entry copied from another file,
+        or written by other code, is parsed again instead)."""
         self.used.add(rel)
         hit = self.files.get(rel)
-        return hit[1] if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest else None
+        if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and _well_formed(hit[1], rel):
+            return hit[1]
+        return None
 
     def put(self, rel: str, digest: bytes, data: Any) -> None:
         self.files[rel] = digest, data
@@ -246,15 +310,53 @@ class ParseCache:
         cls._kept.clear()
 
 
+def _well_formed(data: Any, rel: str) -> bool:
+    """data has the shape and positions a parse of rel gives (checked for cache entries)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, LineDict):
+            positions = getattr(node, "key_lines", None)
+            if (node.file != rel or not isinstance(node.line, int) or not isinstance(positions, dict)
+                    or positions.keys() != node.keys()):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, LineList):
+            lines = getattr(node, "item_lines", None)
+            if node.file != rel or not isinstance(node.line, int) or not isinstance(lines, list) or len(lines) != len(node):
+                return False
+            stack.extend(node)
+        elif isinstance(node, (dict, list, set, tuple)):
+            return False
+    return True
+
+
+def read_bounded(path: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, refusing anything else (a FIFO would block, /dev/zero never
+    ends) and stopping at limit whatever the file's size claims to be."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)  # a FIFO opens without a writer
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError([Problem(rel, 1, "not a regular file (only files are read, not devices, "
+                                                "FIFOs or sockets)")])
+        if info.st_size > limit:
+            raise ContentError([Problem(rel, 1, f"file is {info.st_size:,} bytes; the limit is {limit:,} bytes")])
+        chunks, total = [], 0
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # grew while being read
+                raise ContentError([Problem(rel, 1, f"file is over {limit:,} bytes; the limit is {limit:,} bytes")])
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_yaml(path: Path, root: Path, cache: ParseCache | None = None) -> Document:
     """Read and parse one file, refusing what is too big, not UTF-8 or empty."""
     rel = display_path(path, root)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ContentError(
-            [Problem(rel, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
-        )
-    raw = path.read_bytes()
+    raw = read_bounded(path, rel)
     digest = hashlib.blake2b(raw, digest_size=16).digest()
     if cache is not None and (data := cache.get(rel, digest)) is not None:
         return Document(path, rel, data)
@@ -274,9 +376,11 @@ def read_yaml(path: Path, root: Path, cache: ParseCache | None = None) -> Docume
 
 
 def find_yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
-    """Every YAML file below folder, following symlinks but reporting loops."""
+    """Every YAML file below folder, following symlinks inside the knowledge base but reporting
+    loops and refusing links out of it; hidden entries (editor locks, `.git`) are skipped."""
     found: list[Path] = []
     seen: set[str] = set()
+    inside = os.path.realpath(root)
 
     def walk(directory: Path) -> None:
         real = os.path.realpath(directory)
@@ -287,21 +391,33 @@ def find_yaml_files(folder: Path, root: Path, problems: list[Problem]) -> list[P
             return
         seen.add(real)
         for entry in sorted(directory.iterdir()):
+            rel = display_path(entry, root)
+            if entry.name.startswith("."):
+                continue
             if entry.is_symlink() and not entry.exists():
-                problems.append(Problem(display_path(entry, root), 1, "broken symlink"))
+                problems.append(Problem(rel, 1, "broken symlink"))
+            elif entry.is_symlink() and not Path(os.path.realpath(entry)).is_relative_to(inside):
+                problems.append(Problem(rel, 1, "symlink to a file or folder outside the knowledge base "
+                                                "(only what is inside it is published)"))
             elif entry.is_dir():
                 walk(entry)
             elif entry.suffix in YAML_SUFFIXES:
                 found.append(entry)
+            elif entry.suffix.lower() in YAML_SUFFIXES:
+                problems.append(Problem(rel, 1, f"file name ends in '{entry.suffix}': rename it to "
+                                                f"'{entry.stem}{entry.suffix.lower()}' (only .yaml and .yml files are read)"))
 
     if folder.is_dir():
         walk(folder)
     return found
 
 
-def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks")) -> list[Document]:
-    """Load every YAML file of the knowledge base, collecting all problems before failing."""
-    problems: list[Problem] = []
+def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks"),
+              unread: list[Problem] | None = None) -> list[Document]:
+    """Load every YAML file of the knowledge base, collecting all problems before failing; with
+    unread, the problems go there and the files that did load are returned (one pass: a caller
+    goes on to check those too)."""
+    problems: list[Problem] = [] if unread is None else unread
     documents: list[Document] = []
     cache = ParseCache.for_root(root)
     for name in folders:
@@ -313,6 +429,6 @@ def load_tree(root: Path, folders: tuple[str, ...] = ("content", "frameworks")) 
             except OSError as error:
                 problems.append(Problem(display_path(path, root), 1, f"cannot read file: {error.strerror}"))
     cache.save()
-    if problems:
+    if problems and unread is None:
         raise ContentError(problems)
     return documents

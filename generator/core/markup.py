@@ -27,7 +27,11 @@ _CODE_SPAN = re.compile(r"(?<![\\`])(`{1,2})(?!`)([^`\n]+?)(?<!`)\1(?!`)")
 # Every link or image target, whatever its text holds (Markdown allows nested brackets and
 # line breaks in link text): `](target`, optionally in angle brackets.
 _LINK_TARGET = re.compile(r"\]\(\s*(<?)([^)\s>]*)")
-_REF_LINK = re.compile(r"^(\s{0,3})(\[[^\]\n]+\]:\s*)<?(\S+?)>?(?=\s|$)", re.M)
+# A reference definition anywhere a block can hold one: after any indent, inside a list item
+# or quote (`- [r]: x`, `    [r]: x` in an admonition, `> [r]: x`).
+_REF_LINK = re.compile(r"^([ \t>*+\-\d.)]*?)(\[([^\]\n]+)\]:\s*)<?(\S+?)>?(?=\s|$)", re.M)
+# Images by reference: `![alt][label]`, `![label][]`, `![label]`.
+_REF_IMAGE = re.compile(r"!\[([^\]]*)\]\s?\[([^\]]*)\]|!\[([^\]]+)\](?![ ]?[\[(])")
 _SAFE_TARGET = re.compile(r"^(?:https?://|mailto:|#|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.I)
 # An image must come from the site itself: a relative path, no scheme, no `//host`, no `\`.
 _SAFE_IMAGE = re.compile(r"^(?![/\\]{2})[^:\\]*$")
@@ -84,10 +88,19 @@ def _targets(text: str) -> str:
             last = opening
     out.append(text[last:])
     text = "".join(out)
-    return _REF_LINK.sub(
-        lambda m: m.group(0) if _SAFE_TARGET.match(m.group(3)) else m.group(1) + "\\" + m.group(2) + m.group(3),
-        text,
-    )
+    images = {_label(m.group(2) or m.group(1) or m.group(3) or "") for m in _REF_IMAGE.finditer(text)}
+
+    def definition(m: re.Match[str]) -> str:
+        target = m.group(4)
+        safe = _SAFE_TARGET.match(target) and (_label(m.group(3)) not in images or _SAFE_IMAGE.match(target))
+        return m.group(0) if safe else m.group(1) + "\\" + m.group(2) + target
+
+    return _REF_LINK.sub(definition, text)
+
+
+def _label(text: str) -> str:
+    """A reference label as Markdown matches it: case and runs of whitespace do not count."""
+    return " ".join(text.split()).lower()
 
 
 def markdown(value: object) -> Markup:

@@ -10,9 +10,12 @@ Every model remembers the file and line it came from, for error messages in late
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 FRAMEWORK_ID = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
@@ -22,6 +25,41 @@ FrameworkId = Annotated[str, StringConstraints(pattern=FRAMEWORK_ID)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Markdown = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Audience = Literal["internal", "client"]
+#: Bounded, so date arithmetic (when a review is due) cannot overflow: a typo such as
+#: 9999-12-31 or 10**20 days is an error at its line, not a traceback.
+Date = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31))]
+Days = Annotated[int, Field(gt=0, le=36_500)]
+
+# Characters that end or escape a URL in Markdown or HTML: `https://x/){:onclick=alert(1)}`
+# would close the link and open an attribute list. Percent-encode them in a URL.
+_URL_BREAKERS = re.compile(r"[\s\x00-\x1f\x7f\"'<>\[\]{}\\`^|]")
+
+
+def _check_url(value: str) -> str:
+    """An absolute http(s) URL with a host, safe to write into Markdown and HTML as it is."""
+    if (bad := _URL_BREAKERS.search(value)) is not None:
+        raise PydanticCustomError("url", "a URL may not hold {bad} (percent-encode it, e.g. %20 for a space)",
+                                  {"bad": repr(bad.group())})
+    if value.count("(") != value.count(")"):
+        raise PydanticCustomError("url", "a URL's parentheses must pair up (percent-encode a lone one: %28, %29)")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise PydanticCustomError("url", "expected an http:// or https:// URL with a host name, "
+                                         "e.g. https://example.com/page")
+    return value
+
+
+def _check_base_url(value: str) -> str:
+    if not value.endswith("/"):
+        raise PydanticCustomError("url", "the site's address must end with '/', e.g. https://kb.example.com/")
+    return value
+
+
+#: Every URL field of the content: a web address, parsed, never anything a browser would run.
+Url = Annotated[str, AfterValidator(_check_url),
+                WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://[^\\s\"'<>\\[\\]{}\\\\`^|]+$"})]
+#: An email address, written into a mailto: link.
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s\"'<>()\[\]{}\\,;:`]+@[^@\s\"'<>()\[\]{}\\,;:`]+$")]
 
 
 class Node(BaseModel):
@@ -60,8 +98,8 @@ class Source(Node):
 
     title: Text
     publisher: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
-    date: dt.date | Text | None = None
+    url: Url | None = None
+    date: Date | Text | None = None
 
 
 class ControlRef(Node):
@@ -75,7 +113,7 @@ class ControlRef(Node):
 class Change(Node):
     """One dated change note on an entity."""
 
-    date: dt.date
+    date: Date
     note: Markdown
 
 
@@ -85,11 +123,11 @@ class Entity(Node):
     id: Slug
     audience: Audience = "client"
     owner: Text | None = None
-    reviewed: dt.date | None = None
+    reviewed: Date | None = None
     aliases: list[Slug] = Field(default_factory=list, description="Former ids; they redirect here.")
     changes: list[Change] = Field(default_factory=list)
-    review_every_days: int | None = Field(
-        default=None, gt=0, description="Days between reviews; overrides the site's interval for this kind."
+    review_every_days: Days | None = Field(
+        default=None, description="Days between reviews; overrides the site's interval for this kind."
     )
     internal_notes: list[Markdown] = Field(
         default_factory=list, description="Staff-only notes (pricing, escalation, tooling); never in client builds."
@@ -106,10 +144,10 @@ class Entity(Node):
 
 
 class Contact(Node):
-    email: Text | None = None
+    email: Email | None = None
     phone: Text | None = None
     address: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
 
 
 class Branding(Node):
@@ -148,7 +186,7 @@ class Site(Node):
     title: Text
     organisation: Text
     description: Text | None = None
-    base_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+/$")]
+    base_url: Annotated[Url, AfterValidator(_check_base_url)]
     contact: Contact = Field(default_factory=Contact)
     branding: Branding = Field(default_factory=Branding)
     wording: Wording = Field(default_factory=Wording)
@@ -156,7 +194,7 @@ class Site(Node):
         default_factory=dict,
         description="Nav titles by kind (e.g. term: Terms), plus home, framework and guides.",
     )
-    review_intervals: dict[Slug, Annotated[int, Field(gt=0)]] = Field(
+    review_intervals: dict[Slug, Days] = Field(
         default_factory=dict,
         description="Days between reviews per kind; kinds left out keep the generator's defaults.",
     )
@@ -299,7 +337,7 @@ class Framework(Node):
     short_name: Text | None = None
     version: Text
     publisher: Text
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     description: Markdown | None = None
     controls: list[Control] = Field(min_length=1)
     withdrawn: list[Withdrawn] = Field(default_factory=list)

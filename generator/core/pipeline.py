@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.core import permalinks
+from generator.core import permalinks, sanitise
 from generator.core.audience import for_audience
 from generator.core.feature import Audience, Feature, RenderContext
 from generator.core.link import KnowledgeBase, load_knowledge_base
@@ -21,10 +21,14 @@ def render_tree(root: Path, features: Sequence[Feature], audience: Audience = "i
     return render(kb, RenderContext(today=today or dt.date.today(), audience=audience), features)
 
 
-def after_build(kb: KnowledgeBase, ctx: RenderContext, site: Path, features: Sequence[Feature]) -> None:
+def after_build(kb: KnowledgeBase, ctx: RenderContext, site: Path, features: Sequence[Feature],
+                csp: bool = True) -> None:
     """Files beside the pages of a built site, whichever engine built it: the permalink
-    manifest and redirects of former ids, then each feature's own (exports, PDFs)."""
+    manifest and redirects of former ids; then every page is sanitised (and given a
+    Content-Security-Policy, unless for a live preview); then each feature's own files
+    (exports, and PDFs printed from the sanitised pages)."""
     permalinks.write_site_files(kb, ctx, site)
+    sanitise.site(site, csp=csp)
     for feature in features:
         for writer in feature.writers:
             writer(kb, ctx, site)

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
-from generator.core import branding, markup, urls
+from generator.core import branding, frontmatter, markup, urls
 from generator.core.feature import Feature, Page, RenderContext
-from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count
+from generator.core.kinds import BY_MODEL, BY_NAME, KINDS, count, plural, section_heading
 from generator.core.link import ControlNode, KnowledgeBase
 from generator.core.memory import no_cyclic_gc
 from generator.core.model import Entity, Framework
@@ -53,31 +52,18 @@ def core_pages(kb: KnowledgeBase, ctx: RenderContext) -> Iterator[Page]:
 
 def hand_written_pages(kb: KnowledgeBase, ctx: RenderContext) -> dict[str, str]:
     """content/pages/*.md, opted in to macros (generated pages never are)."""
-    folder = kb.root / "content" / "pages"
     out: dict[str, str] = {}
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() and not ctx.client else []:
-        text = path.read_text(encoding="utf-8")
-        if ctx.audience == "client" and page_audience(text) == "internal":
+    for path in frontmatter.pages(kb.root) if not ctx.client else []:
+        page = frontmatter.read(path, kb.root)  # strict: an unclear audience is an error, never "client"
+        if ctx.audience == "client" and page.audience == "internal":
             continue
-        if text.startswith("---\n"):
-            text = "---\nrender_macros: true\n" + text[4:]
-        else:
-            text = "---\nrender_macros: true\n---\n\n" + text
-        out[f"pages/{path.name}"] = text
+        out[f"pages/{path.name}"] = page.for_mkdocs(render_macros=True)
     return out
 
 
 def page_audience(text: str) -> str:
     """`audience` from a hand-written page's front matter (client when absent)."""
-    lines = text.split("\n")
-    if lines[0] == "---" and "---" in lines[1:]:
-        try:
-            meta = yaml.safe_load("\n".join(lines[1 : lines.index("---", 1)]))
-        except yaml.YAMLError:
-            return "internal"  # unreadable front matter: keep the page out of client builds
-        if isinstance(meta, dict):
-            return str(meta.get("audience", "client"))
-    return "client"
+    return frontmatter.parse(text, "page").audience
 
 
 def section_title(kb: KnowledgeBase, kind: str) -> str:
@@ -137,7 +123,7 @@ def environment(templates: Path = TEMPLATES, extra: tuple[Path, ...] = ()) -> ji
         html=markup.html,
         slug=urls.control_slug,
     )
-    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, kinds=BY_NAME)
+    env.globals.update(entity_kind=entity_kind, by_kind=by_kind, count=count, plural=plural, kinds=BY_NAME)
     return env
 
 
@@ -186,6 +172,7 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str]) -> dict[s
         "has_page": has_page,
         "rollup": lambda node: rollup(kb, node),
         "section_title": lambda kind: section_title(kb, kind),
+        "section_heading": lambda kind: section_heading(kind, kb.site.sections),
         "count_controls": count_controls,
         "count_cited": count_cited,
         "link": link,

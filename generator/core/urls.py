@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import unicodedata
 
 from generator.core.kinds import BY_NAME
 
@@ -17,6 +18,12 @@ FRAMEWORKS = "frameworks"
 def control_slug(control_id: str) -> str:
     """`PR.AA-01` -> `pr-aa-01`, `AC-6(7)` -> `ac-6-7`."""
     return re.sub(r"[^a-z0-9]+", "-", control_id.lower()).strip("-")
+
+
+def slugify(text: str) -> str:
+    """A slug for text, letters transliterated: `Rücksicherung GmbH` -> `rucksicherung-gmbh`."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def doc_path(kind: str, entity_id: str) -> str:

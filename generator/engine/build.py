@@ -1,9 +1,9 @@
 """Stage 5, build: the only module that knows MkDocs (besides the macros entry point).
 
 It is also the MkDocs hook named in mkdocs.yml, so `mkdocs build` and `mkdocs serve` run the
-whole pipeline too: on_config loads, links and renders the knowledge base into build/docs and
-hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on success,
-so bad content never leaves a half-built or deleted site.
+whole pipeline too: on_config loads, links and renders the knowledge base into a docs folder of
+its own and hands MkDocs the nav. `kb build` builds into a temporary folder and swaps it in on
+success, so bad content never leaves a half-built or deleted site.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import clean_directory
 
+from generator.core import outdir, sanitise
 from generator.core.errors import BuildFailed, ContentError
 from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase, load_knowledge_base
@@ -45,6 +45,7 @@ HOOK = str(Path(__file__).resolve())
 ROOT_VARIABLE = "KB_ROOT"
 KB_CONFIG_KEY = "kb_knowledge_base"
 CONTEXT_KEY = "kb_render_context"
+DOCS_KEY = "kb_docs_dir"
 KEEP = frozenset({".gitkeep"})
 
 
@@ -52,17 +53,10 @@ def _root(config: MkDocsConfig) -> Path:
     return Path(os.environ.get(ROOT_VARIABLE) or Path(config.config_file_path).parent).resolve()
 
 
-def _docs_dir(root: Path) -> str:
-    """Where the rendered Markdown goes (MkDocs wants the folder to exist before the hook runs)."""
-    docs = root / "build" / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    return str(docs)
-
-
 def prepare(config: MkDocsConfig, kb: KnowledgeBase, ctx: RenderContext) -> MkDocsConfig:
     """Render the knowledge base into the docs folder and point MkDocs at it."""
     rendered = render(kb, ctx, FEATURES)
-    docs = Path(_docs_dir(kb.root))
+    docs = Path(config.get(DOCS_KEY) or config["docs_dir"])  # never shared with another build
     write_files(rendered.files, docs, KEEP)
     config["docs_dir"] = str(docs)
     ours = static.settings(kb, ctx, rendered.nav)
@@ -175,7 +169,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     engine's output."""
     kb = config[KB_CONFIG_KEY]
     site = Path(config["site_dir"])
-    after_build(kb, config[CONTEXT_KEY], site, FEATURES)
+    # The Content-Security-Policy is left out of previews: live reload injects an inline script.
+    after_build(kb, config[CONTEXT_KEY], site, FEATURES, csp=bool(config.get(sanitise.CSP_KEY)))
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -206,35 +201,30 @@ def _for_root(root: Path) -> Iterator[Path]:
 
 
 def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path) -> None:
-    """Build a validated knowledge base into out, atomically: out changes only on success
-    (the after-build steps, PDFs included, run on the staging folder before the swap)."""
+    """Build a validated knowledge base into out, atomically: out changes only on success (the
+    after-build steps, PDFs included, run on the staging folder before the swap). Each build
+    renders into its own staging folder, one build per out at a time (core/outdir.py)."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    try:
-        with _for_root(kb.root) as config_file:
-            config = load_config(str(config_file), site_dir=str(staging), hooks=[HOOK], docs_dir=_docs_dir(kb.root))
-            config[KB_CONFIG_KEY] = kb
-            config[CONTEXT_KEY] = ctx
-            try:
-                mkdocs_build(config)
-            except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
-                raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    swap_in(staging, out)
-
-
-def swap_in(staging: Path, out: Path) -> None:
-    if out.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        out.rename(retired / out.name)
-        staging.rename(out)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        staging.rename(out)
-    out.chmod(0o755)
+    outdir.guard(out, kb.root)
+    with outdir.lock(out):
+        outdir.clean_stale(out)
+        staging = outdir.staging(out)
+        try:
+            (staging / "docs").mkdir()
+            with _for_root(kb.root) as config_file:
+                config = load_config(str(config_file), site_dir=str(staging / "site"), hooks=[HOOK],
+                                     docs_dir=str(staging / "docs"))
+                config[KB_CONFIG_KEY] = kb
+                config[CONTEXT_KEY] = ctx
+                config[DOCS_KEY] = str(staging / "docs")
+                config[sanitise.CSP_KEY] = True
+                try:
+                    mkdocs_build(config)
+                except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
+                    raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
+            outdir.swap_in(staging / "site", out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def serve(root: Path, address: str) -> None:
@@ -255,7 +245,7 @@ def serve(root: Path, address: str) -> None:
     try:
         with _for_root(root) as config_file:
             mkdocs_serve(config_file=str(config_file), dev_addr=address, livereload=True, build_type="dirty", hooks=[HOOK],
-                         docs_dir=_docs_dir(root))
+                         docs_dir=str(outdir.private_docs()))
     finally:
         logger.removeFilter(notice)
         ParseCache.keep_in_memory = False

@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from generator.core import outdir
 from generator.core.errors import BuildFailed, ContentError, Problem
 from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase
@@ -127,33 +127,31 @@ def _reason(output: str) -> str:
 
 
 def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, name: str = DEFAULT) -> None:
-    """Build with the named engine into out, atomically (out changes only on success)."""
+    """Build with the named engine into out, atomically (out changes only on success), one build
+    per out at a time, each in its own staging folder (core/outdir.py)."""
     engine = ENGINES[name]
     if name == "mkdocs":
         in_process.build_site(kb, ctx, out)
         return
     command = executable(engine, kb.root)
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Rendered into a folder kept between builds: only changed pages are rewritten, and
-    # Zensical keeps its cache there.
-    work = kb.root / "build" / "engines" / name
-    config_file = write_static(kb, ctx, render(kb, ctx, FEATURES), work)
-    _with_settings(config_file, engine)
-    built = work / "site"  # Zensical writes only inside the folder of its configuration
-    shutil.rmtree(built, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
-    try:
-        argv = [str(command), "build", "-f", str(config_file)]
-        done = subprocess.run(argv, cwd=work, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise BuildFailed(f"{name} stopped with exit code {done.returncode}: {_reason(done.stderr + done.stdout)}")
-        if not (built / "index.html").is_file():
-            raise BuildFailed(f"{name} wrote no index.html into {built}: {_reason(done.stderr + done.stdout)}")
-        staging.rmdir()
-        shutil.move(built, staging)
-        after_build(kb, ctx, staging, FEATURES)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    in_process.swap_in(staging, out)
+    outdir.guard(out, kb.root)
+    with outdir.lock(out):
+        outdir.clean_stale(out)
+        staging = outdir.staging(out)
+        try:
+            work = staging / "render"
+            config_file = write_static(kb, ctx, render(kb, ctx, FEATURES), work)
+            _with_settings(config_file, engine)
+            built = work / "site"  # Zensical writes only inside the folder of its configuration
+            done = subprocess.run([str(command), "build", "-f", str(config_file)], cwd=work,
+                                  capture_output=True, text=True, check=False)
+            output = done.stderr + done.stdout
+            if done.returncode != 0:
+                raise BuildFailed(f"{name} stopped with exit code {done.returncode}: {_reason(output)}")
+            if not (built / "index.html").is_file():
+                raise BuildFailed(f"{name} wrote no index.html into {built}: {_reason(output)}")
+            after_build(kb, ctx, built, FEATURES)
+            outdir.swap_in(built, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)

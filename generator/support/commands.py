@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from generator.core import outdir
 from generator.core.audience import AUDIENCES
 from generator.core.errors import ContentError
 from generator.core.link import KnowledgeBase, load_knowledge_base
@@ -21,7 +22,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reports_problems(command: F) -> F:
-    """Turn content errors and unreadable files into messages and exit code 1."""
+    """Turn content errors and unreadable files into messages and exit code 1; an output
+    folder that must not be replaced into exit code 2."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -34,6 +36,12 @@ def reports_problems(command: F) -> F:
             sys.exit(1)
         except OSError as error:
             click.echo(f"error: {error.filename or ''}: {error.strerror}", err=True)
+            sys.exit(1)
+        except outdir.OutputRefused as refused:  # a usage error: the wrong --out
+            click.echo(f"error: {refused}", err=True)
+            sys.exit(2)
+        except outdir.OutputBusy as busy:
+            click.echo(f"error: {busy}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

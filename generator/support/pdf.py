@@ -14,12 +14,15 @@ import concurrent.futures
 import functools
 import html
 import io
+import os
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 #: How Chromium is launched everywhere (builds and tests): no sandbox as root, and none of its
 #: background connections, which this closed network refuses.
@@ -62,6 +65,23 @@ def _url(source: str | Path) -> str:
     return Path(source).resolve().as_uri()
 
 
+def local_prefixes(sources: Sequence[str | Path]) -> list[str]:
+    """The URL prefixes a print of sources may load from: the origin of web sources, and the
+    folder that holds every file source."""
+    prefixes = set()
+    files = []
+    for source in sources:
+        url = _url(source)
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https"):
+            prefixes.add(f"{parts.scheme}://{parts.netloc}/")
+        else:
+            files.append(Path(url2pathname(parts.path)).parent)
+    if files:
+        prefixes.add(Path(os.path.commonpath(files)).as_uri().rstrip("/") + "/")
+    return sorted(prefixes)
+
+
 def unavailable() -> str | None:
     """Why PDFs cannot be printed here, or None when they can."""
     try:
@@ -98,12 +118,17 @@ def print_pdf(url_or_file: str | Path | Sequence[str | Path], out_path: Path, fo
             ),
         }
     writer = PdfWriter()
+    local = tuple(local_prefixes(sources))
 
     def print_all() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
+                # Nothing but the pages' own site: a remote image in content must not make the
+                # build machine fetch it (nor a file:// URL read a file from elsewhere).
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(local)
+                           else route.abort())
                 for source in sources:
                     page.goto(_url(source), wait_until="load")
                     writer.append(io.BytesIO(page.pdf(**options)))  # type: ignore[arg-type]

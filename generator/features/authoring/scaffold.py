@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from generator.core import idcheck, urls
 from generator.core.errors import Problem
 from generator.core.kinds import KINDS
 from generator.core.link import KnowledgeBase
@@ -71,12 +71,6 @@ def _ids_in(folder: Path, root: Path) -> dict[str, Existing]:
     return found
 
 
-def suggest_id(text: str) -> str:
-    """A valid id for text, letters transliterated: `Rücksicherung` -> `rucksicherung`."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-
-
 def skeleton(kind: str, entity_id: str, today: dt.date) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(SKELETONS),
@@ -108,11 +102,13 @@ def init_tree(target: Path, today: dt.date) -> list[Path]:
 def new_entity(root: Path, kind: str, entity_id: str, today: dt.date) -> Path:
     """Write content/<folder>/<id>.yaml; refuse an invalid or already used id."""
     if not re.match(SLUG, entity_id):
-        suggestion = suggest_id(entity_id)
+        suggestion = urls.slugify(entity_id)
         example = f" such as '{suggestion}'" if suggestion and re.match(SLUG, suggestion) else ""
         raise InvalidId(
             f"'{entity_id}' is not a valid id: use lowercase letters, digits and hyphens{example}"
         )
+    if (reason := idcheck.reserved(kind, entity_id)) is not None:
+        raise InvalidId(f"{reason}; choose another id")
     folder = root / "content" / FOLDER_OF_KIND[kind]
     target = folder / f"{entity_id}.yaml"
     rel = target.relative_to(root).as_posix()

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import click
 
+from generator.core import urls
 from generator.core.errors import BuildFailed
 from generator.core.feature import RenderContext
 from generator.support.commands import day, load, reports_problems, show_mkdocs_log, today_option
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "client"
+    return urls.slugify(text) or "client"
 
 
 def _client_name(ctx: click.Context, param: click.Parameter, value: str) -> str:

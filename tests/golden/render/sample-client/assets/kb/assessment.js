@@ -74,8 +74,9 @@
   // Problems with answers read from a link; the same cases `kb assess --answers` reports.
   function answerProblems(data, answers, order) {
     var problems = [];
-    var byId = {};
+    var byId = Object.create(null);  // no prototype: a question named __proto__ or constructor is just unknown
     data.questions.forEach(function (q) { byId[q.id] = q; });
+    if (order.tooMany) problems.push("the link holds " + order.tooMany + " answers; only the first " + MAX_PARTS + " are read");
     order.forEach(function (qid) {
       var q = byId[qid];
       if (!q) { problems.push("unknown question '" + qid + "'"); return; }
@@ -87,9 +88,14 @@
     return problems;
   }
 
+  // A link is typed or pasted by people: read a bounded number of parts, each in constant time.
+  var MAX_PARTS = 1000;
+
   function parseFragment(hash) {
-    var answers = {}, order = [];
-    hash.replace(/^#/, "").split("&").forEach(function (part) {
+    var answers = Object.create(null), order = [], seen = Object.create(null);
+    var parts = hash.replace(/^#/, "").split("&");
+    if (parts.length > MAX_PARTS) { order.tooMany = parts.length; parts = parts.slice(0, MAX_PARTS); }
+    parts.forEach(function (part) {
       if (!part) return;
       var eq = part.indexOf("=");
       var key, value;
@@ -99,7 +105,7 @@
       } catch (e) {
         key = part; value = "";
       }
-      if (order.indexOf(key) === -1) order.push(key);
+      if (!seen[key]) { seen[key] = true; order.push(key); }
       answers[key] = value;
     });
     return { answers: answers, order: order };
