@@ -136,7 +136,8 @@ def url_path(rel: str) -> str:
 
 def test_every_file_of_the_bundled_site_loads_with_its_type(bundled_site: Path, served: dict[Path, int]) -> None:
     port = served[bundled_site]
-    files = sorted(p.relative_to(bundled_site).as_posix() for p in bundled_site.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(bundled_site).as_posix() for p in bundled_site.rglob("*")
+                   if p.is_file() and not p.name.startswith("."))
     suffixes = {Path(rel).suffix for rel in files}
     assert suffixes <= TYPES.keys(), f"no content type decided for {sorted(suffixes - TYPES.keys())}"
     assert EXPORTS <= suffixes and "search/search_index.json" in files
@@ -173,6 +174,8 @@ def test_page_without_slash_and_unknown_path(bundled_site: Path, served: dict[Pa
     status, content_type, body = get(port, "/checklists/no-such-checklist/")
     assert (status, content_type) == (404, "text/html; charset=utf-8")
     assert body == (bundled_site / "404.html").read_bytes()
+    assert (bundled_site / ".kb-site").is_file()  # the build's marker is there, and not served
+    assert get(port, "/.kb-site")[0] == 404
 
 
 def test_redirect_pages_of_former_ids(renamed_site: Path, served: dict[Path, int]) -> None:
@@ -200,5 +203,7 @@ def test_iis_web_config_declares_the_same_types() -> None:
     root = ET.parse(WEB_CONFIG).getroot()
     default = root.find("system.webServer/defaultDocument/files/add")
     assert default is not None and default.get("value") == "index.html"  # pages and redirect pages are folders
+    hidden = root.find("system.webServer/security/requestFiltering/hiddenSegments/add")
+    assert hidden is not None and hidden.get("segment") == ".kb-site"
     error = root.find("system.webServer/httpErrors/error")
     assert error is not None and (error.get("statusCode"), error.get("path")) == ("404", "/404.html")
