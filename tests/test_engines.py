@@ -24,7 +24,7 @@ from generator.core import catalogue
 from generator.core.errors import BuildFailed
 from generator.engine import engines
 from generator.features import load_knowledge_base
-from tests.conftest import REPO, edit, material_search, run_kb, serve, tree_digest
+from tests.conftest import NOTICE, REPO, edit, material_search, run_kb, serve, tree_digest
 from tools.check_updates import GENERATOR_TAG, visible_text
 
 OTHERS = ("properdocs", "zensical")
@@ -211,7 +211,7 @@ def test_material_end_of_life_notice(tmp_path: Path) -> None:
     result = run_kb("build", "--out", tmp_path / "site", root=REPO)
     assert result.exit_code == 0
     assert result.stderr == ("note: Material for MkDocs, which draws these pages, reaches end of life on 2027-05-05; "
-                             "see README.md, 'Choosing the engine'\n")
+                             "see README.md, 'Choosing the engine'\n") == NOTICE
 
 
 def test_engine_from_kb_toml(sample: Path) -> None:
