@@ -64,3 +64,15 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     graph.add_import(importer="a.y", imported="a.x")
     graph.add_import(importer="a.y", imported="a.z")
     assert cycles(graph) == [["a.x", "a.y"]]
+
+
+def test_the_knowledge_base_cannot_be_changed_after_linking(sample: Path) -> None:
+    import dataclasses
+
+    import pytest
+
+    from generator.features import load_knowledge_base
+
+    kb = load_knowledge_base(sample)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        kb.site = kb.site  # type: ignore[misc]

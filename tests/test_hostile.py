@@ -175,10 +175,11 @@ URL_CASES = {
 @pytest.mark.parametrize("case", URL_CASES)
 def test_a_url_field_that_could_carry_script_is_refused(case: str, sample: Path) -> None:
     url, reason = URL_CASES[case]
-    edit(sample / "content/statistics/remediation.yaml", "  title:", f"  url: '{url}'\n  title:")
+    edit(sample / "content/statistics/remediation.yaml", "  url: https://research.example.org/survey-2025",
+         f"  url: '{url}'")
     result = run_kb("validate", root=sample)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.splitlines()[0] == f"content/statistics/remediation.yaml:6: source.url: {reason} (got {url!r})"
+    assert result.stderr.splitlines()[0] == f"content/statistics/remediation.yaml:8: source.url: {reason} (got {url!r})"
 
 
 def test_base_url_cannot_close_the_canonical_link(sample: Path) -> None:
@@ -198,7 +199,8 @@ def test_an_email_that_could_break_its_mailto_link_is_refused(sample: Path) -> N
 
 
 def test_a_url_with_paired_parentheses_is_fine(sample: Path) -> None:
-    edit(sample / "content/statistics/remediation.yaml", "  title:", "  url: https://en.wikipedia.org/wiki/Foo_(bar)\n  title:")
+    edit(sample / "content/statistics/remediation.yaml", "  url: https://research.example.org/survey-2025",
+         "  url: https://en.wikipedia.org/wiki/Foo_(bar)")
     assert run_kb("validate", root=sample).exit_code == 0
 
 

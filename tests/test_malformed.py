@@ -86,7 +86,7 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
     ),
     "unknown key": (
         replace("content/playbooks/sort-out-access.yaml", "effort: 2 days", "efort: 2 days"),
-        ["content/playbooks/sort-out-access.yaml:22: unknown field 'efort' "
+        ["content/playbooks/sort-out-access.yaml:27: unknown field 'efort' "
          f"(allowed: {', '.join(sorted(Playbook.model_fields))}; did you mean 'effort'?)"],
     ),
     "empty file": (
@@ -351,7 +351,7 @@ def test_every_problem_is_reported_in_one_run(sample: Path) -> None:
     result = run_kb("validate", root=sample)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/playbooks/sort-out-access.yaml:22: unknown field 'efort' "
+        "content/playbooks/sort-out-access.yaml:27: unknown field 'efort' "
         f"(allowed: {', '.join(sorted(Playbook.model_fields))}; did you mean 'effort'?)",
         "content/site.yaml:2: YAML syntax error at column 13: did not find expected ',' or ']' (while parsing a flow sequence)",
         "content/terms/terms.yaml:5: YAML syntax error at column 5: did not find expected ',' or ']' "

@@ -27,7 +27,7 @@ def test_unknown_key_suggests_the_right_one(sample: Path) -> None:
     assert errors(sample) == [
         "content/playbooks/sort-out-access.yaml:16: missing required field 'steps[1].owner'",
         "content/playbooks/sort-out-access.yaml:18: unknown field 'steps[1].ownr' "
-        "(allowed: audience, controls, detail, evidence, id, internal_notes, owner, title; did you mean 'owner'?)",
+        "(allowed: audience, change, controls, detail, evidence, id, internal_notes, owner, title; did you mean 'owner'?)",
     ]
 
 
@@ -115,3 +115,41 @@ def test_unknown_folder_and_missing_site(sample: Path) -> None:
         "content/playbook/x.yaml:1: unknown content folder 'playbook' (expected one of: personas, playbooks, "
         "checklists, terms, faqs, case-studies, statistics, takeaways)",
     ]
+
+
+# --- Safe changes and cited sources (issue 20) --------------------------------------------------
+
+def test_a_change_step_without_a_change_block_is_a_warning_and_strict_fails(sample: Path) -> None:
+    edit(sample / "content/playbooks/sort-out-access.yaml", "    title: List every account\n",
+         "    title: List every account and revoke what nobody owns\n")
+    warned = run_kb("validate", "--today", "2026-11-30", root=sample)
+    assert warned.exit_code == 0
+    assert ("content/playbooks/sort-out-access.yaml:8: warning: step 'list-accounts' of playbook "
+            "'sort-out-access' tells staff to revoke something but has no `change:` block "
+            "(add action, target, rollback and verify)") in warned.stderr
+    strict = run_kb("validate", "--strict", "--today", "2026-11-30", root=sample)
+    assert strict.exit_code == 1
+    assert "tells staff to revoke something but has no `change:` block" in strict.stderr
+
+
+def test_a_change_without_rollback_or_verify_is_named(sample: Path) -> None:
+    edit(sample / "content/checklists/access-baseline.yaml",
+         "      rollback: Re-enable the account.\n      verify: Every job that ran before still runs.\n", "")
+    result = run_kb("validate", "--today", "2026-11-30", root=sample)
+    assert ("content/checklists/access-baseline.yaml:17: warning: item 'owner-named' of 'access-baseline': "
+            "the change has no rollback and no verify (say how to undo it and how to see it worked)") in result.stderr
+
+
+def test_a_past_tense_step_title_is_not_a_change(sample: Path) -> None:
+    edit(sample / "content/playbooks/sort-out-access.yaml", "    title: List every account\n",
+         "    title: Record how each account is removed\n")
+    assert "no `change:` block" not in run_kb("validate", "--today", "2026-11-30", root=sample).stderr
+
+
+def test_statistic_and_case_study_sources_need_a_link(sample: Path) -> None:
+    edit(sample / "content/statistics/remediation.yaml", "  url: https://research.example.org/survey-2025\n", "")
+    edit(sample / "content/case-studies/token-theft.yaml", "    url: https://research.example.org/incident-write-up\n", "")
+    result = run_kb("validate", root=sample)
+    assert result.exit_code == 1
+    assert "content/statistics/remediation.yaml:5: missing required field 'source.url'" in result.stderr
+    assert "content/case-studies/token-theft.yaml:13: missing required field 'sources[0].url'" in result.stderr

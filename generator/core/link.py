@@ -90,9 +90,10 @@ class CrosswalkLink:
     crosswalk: Crosswalk
 
 
-@dataclass(repr=False)
+@dataclass(repr=False, frozen=True)
 class KnowledgeBase:
-    """Everything the renderer needs, resolved, with reverse indexes."""
+    """Everything the renderer needs, resolved, with reverse indexes. Frozen: nothing after
+    linking reassigns its parts (a client build or pack is a new, relinked one)."""
 
     root: Path
     site: Site

@@ -220,6 +220,29 @@ class Persona(Entity):
     talking_points: list[Markdown] = Field(default_factory=list)
 
 
+class CitedSource(Source):
+    """A source a figure or a case rests on: a reader must be able to open it."""
+
+    publisher: Text
+    url: Url
+    date: Date | Text
+
+
+ChangeAction = Literal["disable", "remove", "delete", "block", "enforce", "rotate", "revoke", "restrict", "change"]
+
+
+class SystemChange(Node):
+    """What a step or item changes on a client system, and how to do it safely."""
+
+    action: ChangeAction
+    target: Text = Field(description="What is changed, e.g. 'Conditional access policy: MFA for all users'.")
+    risk: Literal["low", "medium", "high"] = "medium"
+    pre_checks: list[Markdown] = Field(default_factory=list, description="Dependencies and exclusions to check first.")
+    staging: list[Markdown] = Field(default_factory=list, description="Stages in order, e.g. report-only, pilot, all.")
+    rollback: Markdown | None = Field(default=None, description="How to undo it.")
+    verify: Markdown | None = Field(default=None, description="How to see that it worked and broke nothing.")
+
+
 class Step(Node):
     id: Slug
     title: Text
@@ -227,6 +250,7 @@ class Step(Node):
     detail: Markdown | None = None
     evidence: Markdown | None = None
     controls: list[ControlRef] = Field(default_factory=list)
+    change: SystemChange | None = None
     audience: Audience = "client"
     internal_notes: list[Markdown] = Field(default_factory=list)
 
@@ -252,6 +276,7 @@ class ChecklistItem(Node):
     no_control_reason: Text | None = Field(
         default=None, description="Why the item cites no control (when it cites none)."
     )
+    change: SystemChange | None = None
     audience: Audience = "client"
 
 
@@ -293,7 +318,7 @@ class CaseStudy(Entity):
     lessons: list[Markdown] = Field(default_factory=list)
     controls: list[ControlRef] = Field(default_factory=list)
     playbooks: list[Slug] = Field(default_factory=list)
-    sources: list[Source] = Field(min_length=1)
+    sources: list[CitedSource] = Field(min_length=1)
 
 
 Verification = Literal["verified", "secondary", "unverified", "incorrect"]
@@ -303,7 +328,7 @@ class Statistic(Entity):
     figure: Text
     title: Text
     measures: Markdown = Field(description="What precisely the figure measures.")
-    source: Source
+    source: CitedSource
     verification: Verification
     note: Markdown | None = None
 

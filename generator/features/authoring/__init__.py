@@ -8,7 +8,7 @@ import datetime as dt
 from generator.core.errors import Problem
 from generator.core.feature import Feature
 from generator.core.link import KnowledgeBase
-from generator.features.authoring import commands, review, scaffold
+from generator.features.authoring import changes, commands, review, scaffold
 
 
 def _placeholders(kb: KnowledgeBase, on: dt.date) -> list[Problem]:
@@ -17,7 +17,7 @@ def _placeholders(kb: KnowledgeBase, on: dt.date) -> list[Problem]:
 
 FEATURE = Feature(
     name="authoring",
-    warnings=(review.warnings, _placeholders),
+    warnings=(review.warnings, _placeholders, changes.change_warnings),
     producers=(review.whats_new_pages, review.review_queue_pages),
     commands=commands.register,
 )

@@ -132,7 +132,7 @@ def _placeholders(node: Node, found: list[Problem]) -> None:
         for item in values:
             if isinstance(item, Node):
                 _placeholders(item, found)
-            elif isinstance(item, str) and item.startswith(PLACEHOLDER):
+            elif isinstance(item, str) and (item.startswith(PLACEHOLDER) or item.endswith(f"/{PLACEHOLDER}")):
                 found.append(Problem(*node.where_field(name), f"placeholder left in '{name}': {item}"))
 
 
