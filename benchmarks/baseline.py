@@ -17,7 +17,6 @@ from generator.core.link import KnowledgeBase
 from generator.core.render import Rendered
 from generator.engine.static import write_static
 
-
 FOLDER = "build/baseline"
 CONFIG_NAME = f"{FOLDER}/mkdocs.yml"
 MACROS_MODULE = "bench_baseline_macros"

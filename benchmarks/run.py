@@ -136,7 +136,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - 127.0.0.1 only
+        with urllib.request.urlopen(url, timeout=5) as response:
             return str(response.read().decode("utf-8"))
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
@@ -290,9 +290,9 @@ def write_readme(results: dict[str, Any]) -> None:
     m = results["machine"]
     block = "\n".join([
         TABLE_START,
-        f"Last run: {results['date']} on {m['cpu']} ({m['cores']} cores, {m['memory_gib']} GiB), Python"
+        (f"Last run: {results['date']} on {m['cpu']} ({m['cores']} cores, {m['memory_gib']} GiB), Python"
         f" {m['python']}; load average before the run {m['load_average_before'][0]:.1f}; medians of"
-        f" {results['reps']} runs ({results['big_reps']} at 1,000 playbooks). Times are wall-clock seconds.",
+        f" {results['reps']} runs ({results['big_reps']} at 1,000 playbooks). Times are wall-clock seconds."),
         "",
         table(results),
         "",
@@ -313,7 +313,7 @@ def main() -> None:
     parser.add_argument("--serve-size", type=int, default=100, help="playbooks for the live-preview measurement")
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md and results.json")
     args = parser.parse_args()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("KB_ROOT", None)
     results: dict[str, Any] = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                                "machine": machine(), "reps": args.reps, "big_reps": args.big_reps, "sizes": []}

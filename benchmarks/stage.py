@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 
 from benchmarks import baseline
-from generator.core.feature import RenderContext
-from generator.engine.static import write_files
-from generator.features import FEATURES
 from generator.core.entities import build_entities
+from generator.core.feature import RenderContext
 from generator.core.link import _Linker, load_knowledge_base
 from generator.core.load import load_tree
 from generator.core.memory import no_cyclic_gc
 from generator.core.render import render
+from generator.engine.static import write_files
+from generator.features import FEATURES
 
 
 @no_cyclic_gc()  # as load_knowledge_base runs these three

@@ -16,11 +16,15 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli.app import cli
-from generator.support.pdf import CHROMIUM_ARGS, serve_folder as serve  # noqa: F401 - shared with tests
+from generator.engine.engines import MATERIAL_NOTICE
+from generator.support.pdf import CHROMIUM_ARGS
+from generator.support.pdf import serve_folder as serve
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
 SHARED = REPO.parent / "shared"
+#: What `kb build` prints on stderr, and nothing else, when a MkDocs build goes well.
+NOTICE = MATERIAL_NOTICE + "\n"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 

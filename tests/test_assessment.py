@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.features.assessment import model as assessment
 from generator.features import load_knowledge_base
+from generator.features.assessment import model as assessment
 from tests.conftest import FIXTURES, REPO, edit, run_kb
 
 ANSWERS = FIXTURES / "assessment"

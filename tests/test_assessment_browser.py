@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator.features.assessment import model as assessment
 from generator.features import load_knowledge_base
+from generator.features.assessment import model as assessment
 from tests.conftest import FIXTURES, REPO, run_kb, wait_until
 
 pytestmark = pytest.mark.browser

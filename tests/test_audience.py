@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, edit, run_kb, serve, tree_digest
 from generator.core.audience import for_audience
 from generator.features import load_knowledge_base
+from tests.conftest import FIXTURES, NOTICE, edit, run_kb, serve, tree_digest
 
 MARKERS = [f"leak{n:02d}" for n in range(1, 43)]
 CLIENT = "Acme Ltd"
@@ -261,7 +261,7 @@ def test_builds_running_at_once_share_no_files(tree: Path, tmp_path: Path) -> No
         builds = [kb("build", "--audience", "client", "--out", tmp_path / f"client{round_}"),
                   kb("build", "--out", tmp_path / f"internal{round_}"),
                   kb("build", "--out", tmp_path / f"internal{round_}b")]
-        assert [b.communicate()[1] for b in builds] == ["", "", ""]
+        assert [b.communicate()[1] for b in builds] == [NOTICE] * 3
         assert found_markers(tmp_path / f"client{round_}") == {}
         assert sorted(found_markers(tmp_path / f"internal{round_}")) == MARKERS
     assert not (tree / "build" / "docs").exists()  # nothing is rendered into the shared folder

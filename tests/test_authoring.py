@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.features.authoring import review
-from generator.features import load_knowledge_base
 from generator.core.feature import RenderContext
 from generator.core.render import render
-from generator.features import FEATURES
+from generator.features import FEATURES, load_knowledge_base
+from generator.features.authoring import review
 from generator.features.authoring.scaffold import FOLDER_OF_KIND, skeleton
 from tests.conftest import edit, run_kb
 
@@ -127,10 +126,10 @@ def test_unknown_kind_is_a_usage_error(sample: Path) -> None:
 def test_missing_owner_and_review_date_are_warnings(sample: Path) -> None:
     result = run_kb("validate", root=sample)
     assert result.exit_code == 0
-    assert "content/playbooks/sort-out-access.yaml:1: warning: playbook 'sort-out-access' has no owner " \
-        "(add `owner:` with the role that keeps it current)" in result.stderr.splitlines()
-    assert "content/faqs/first.yaml:1: warning: faq 'where-to-start' has never been reviewed " \
-        "(add `reviewed: YYYY-MM-DD` once it has)" in result.stderr.splitlines()
+    assert ("content/playbooks/sort-out-access.yaml:1: warning: playbook 'sort-out-access' has no owner "
+            "(add `owner:` with the role that keeps it current)") in result.stderr.splitlines()
+    assert ("content/faqs/first.yaml:1: warning: faq 'where-to-start' has never been reviewed "
+            "(add `reviewed: YYYY-MM-DD` once it has)") in result.stderr.splitlines()
 
 
 def test_intervals_per_kind_in_site_settings_and_per_entity(sample: Path) -> None:
@@ -273,7 +272,7 @@ def _get(url: str) -> tuple[int, str]:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0, ""

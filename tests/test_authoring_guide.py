@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.kinds import BY_FOLDER, KINDS
+from generator.core.kinds import BY_FOLDER
 from tests.conftest import REPO, edit, run_kb
 
 GUIDE = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.features.frameworks.coverage import band, coverage
 from generator.features import load_knowledge_base
+from generator.features.frameworks.coverage import band, coverage
 from tests.conftest import REPO, edit, run_kb
 
 

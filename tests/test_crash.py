@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from generator.core import outdir
-from tests.conftest import FIXTURES, REPO, edit, run_kb, tree_digest
+from tests.conftest import FIXTURES, NOTICE, REPO, edit, run_kb, tree_digest
 
 #: Runs `kb ARGS...` in a child; with KB_KILL_AT=N it SIGKILLs itself at the Nth profiling event
 #: inside core/outdir.py's functions; KB_COUNT_TO=file receives how many events there were,
@@ -101,14 +101,14 @@ def test_a_killed_build_leaves_the_old_or_the_new_site(tmp_path: Path) -> None:
     assert new != old
 
     counted = tmp_path / "events"
-    assert finish(kb_child(root, KB_COUNT_TO=str(counted))) == (0, "")
+    assert finish(kb_child(root, KB_COUNT_TO=str(counted))) == (0, NOTICE)
     total, *own = counted.read_text().split()
     events = int(total)
     marks = {(event, name): int(n) for n, event, name in (e.split(":") for e in own)}
     swap, exchange, exchanged = marks[("call", "swap_in")], marks[("call", "_exchange")], marks[("return", "_exchange")]
     assert tree_digest(root / "site") == new
     started = time.monotonic()
-    assert finish(kb_child(root)) == (0, "")  # how long a build takes, for the random kills
+    assert finish(kb_child(root)) == (0, NOTICE)  # how long a build takes, for the random kills
     duration = time.monotonic() - started
 
     seed = int(os.environ.get("KB_CRASH_SEED", random.randrange(1 << 30)))
@@ -171,7 +171,7 @@ def test_a_second_build_of_the_same_folder_waits_for_the_first(sample: Path) -> 
     while not leftovers(sample) and time.monotonic() < deadline:  # its staging folder: it holds the lock
         time.sleep(0.01)
     second = kb_child(sample)
-    assert finish(first) == (0, "")
+    assert finish(first) == (0, NOTICE)
     code, stderr = finish(second)
     assert code == 0
     assert f"waiting for another build of {sample / 'site'} (process {first.pid}) to finish" in stderr

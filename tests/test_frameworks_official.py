@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from generator.features.frameworks.importers import import_cprt, import_oscal
-from generator.features.frameworks.importers.crosswalk import derive_csf20_to_sp80053, read_csf11_workbook
 from generator.core.load import read_yaml
 from generator.core.model import Crosswalk, Framework
+from generator.features.frameworks.importers import import_cprt, import_oscal
+from generator.features.frameworks.importers.crosswalk import derive_csf20_to_sp80053, read_csf11_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ROOT / "frameworks"

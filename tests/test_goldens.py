@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, REPO
 from generator.core.pipeline import render_tree
 from generator.features import FEATURES
+from tests.conftest import FIXTURES, REPO
 
 GOLDEN = REPO / "tests" / "golden" / "render"
 TODAY = dt.date(2026, 11, 30)

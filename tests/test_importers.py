@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from generator.features.frameworks.commands import frameworks
 from generator.core.errors import ContentError
+from generator.core.load import parse_text
+from generator.core.model import Framework
+from generator.features.frameworks.commands import frameworks
 from generator.features.frameworks.importers import dump_framework, import_cprt, import_oscal
 from generator.features.frameworks.importers.crosswalk import (
     derive_csf20_to_sp80053,
     read_csf11_workbook,
     read_xlsx_rows,
 )
-from generator.core.load import parse_text
-from generator.core.model import Framework
 
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
 OSCAL = FIXTURES / "oscal-catalog.json"

@@ -150,7 +150,7 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
     ),
     "10**20 days between reviews": (
         replace("content/personas/starter.yaml", "reviewed: 2026-11-01", "reviewed: 2026-11-01\nreview_every_days: "
-                + "1" + "0" * 20),
+                 "1" + "0" * 20),
         ["content/personas/starter.yaml:24: review_every_days: input should be less than or equal to 36500 "
          "(got 100000000000000000000)"],
     ),

@@ -7,13 +7,13 @@ import re
 import pytest
 
 from generator.core.entities import CORE_FILES, validate
+from generator.core.kinds import BY_FOLDER
+from generator.core.load import parse_text
+from generator.core.model import Crosswalk, Framework, Site
 from generator.features import FEATURES
+from tests.conftest import REPO
 
 CONTENT_FILES = {**CORE_FILES, **{name: model for feature in FEATURES for name, model in feature.documents.items()}}
-from generator.core.load import parse_text
-from generator.core.kinds import BY_FOLDER
-from generator.core.model import Crosswalk, Framework, Site
-from tests.conftest import REPO
 
 BLOCKS = re.findall(r"```yaml\n# (\S+)\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S)
 

@@ -17,7 +17,6 @@ import pytest
 from generator.core.pipeline import render_tree
 from generator.features import FEATURES, load_knowledge_base
 from tests.conftest import REPO
-from tests.test_browser import PLAYBOOK_LINKS
 
 TODAY = dt.date(2026, 11, 30)
 

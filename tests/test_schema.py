@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from generator.core.entities import CORE_FILES
+from generator.core.kinds import KINDS
 from generator.features import FEATURES
-from generator.core.kinds import BY_FOLDER, KINDS
 from generator.features.authoring.schema import modeline, schemas
 from tests.conftest import REPO, run_kb
 

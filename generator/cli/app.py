@@ -17,10 +17,11 @@ from generator import __version__
 from generator.core import catalogue, outdir
 from generator.core.audience import for_audience
 from generator.core.errors import BuildFailed, WriterFailed
-from generator.core.feature import RenderContext
+from generator.core.feature import Audience, RenderContext
 from generator.core.pipeline import after_build
 from generator.core.render import render as render_pages
 from generator.engine import build as engine
+from generator.engine import engines
 from generator.engine.static import write_static
 from generator.features import FEATURES
 from generator.support.commands import (
@@ -72,20 +73,25 @@ def validate(ctx: click.Context, strict: bool, today: dt.datetime | None, since:
               help="Output folder (default: site/ in the knowledge base folder).")
 @click.option("--verbose", is_flag=True, help="Show MkDocs' own progress messages.")
 @click.option("--pdf", is_flag=True, help="Also print one PDF per checklist beside its page (needs chromium).")
+@click.option("--engine", "engine_name", type=click.Choice(list(engines.ENGINES)), default=None,
+              help=f"What builds the HTML (default: `engine` in {engines.SETTINGS_FILE}, else {engines.DEFAULT}).")
 @audience_option
 @today_option()
 @click.pass_context
 @reports_problems
-def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audience: str,
+def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, engine_name: str | None, audience: Audience,
           today: dt.datetime | None) -> None:
     """Validate, render and build the site. The old output stays untouched on any error."""
     target = out or ctx.obj["root"] / "site"
     outdir.guard(target, ctx.obj["root"])  # a wrong --out is a usage error, before content is read
+    name = engine_name or engines.configured(ctx.obj["root"])
     kb = for_audience(load(ctx), audience)
     show_mkdocs_log(verbose)
     context = RenderContext(today=day(today), audience=audience, flags=frozenset({"pdf"} if pdf else ()))
+    if (notice := engines.ENGINES[name].notice) is not None:
+        click.echo(notice, err=True)
     try:
-        engine.build_site(kb, context, target)
+        engines.build_site(kb, context, target, name)
     except (BuildFailed, WriterFailed) as error:
         click.echo(f"build failed: {error} (the previous {target} is unchanged)", err=True)
         sys.exit(1)
@@ -99,7 +105,7 @@ def build(ctx: click.Context, out: Path | None, verbose: bool, pdf: bool, audien
 @today_option()
 @click.pass_context
 @reports_problems
-def render(ctx: click.Context, out: Path | None, audience: str, today: dt.datetime | None) -> None:
+def render(ctx: click.Context, out: Path | None, audience: Audience, today: dt.datetime | None) -> None:
     """Write the rendered Markdown and a static mkdocs.yml (no hook) that any MkDocs-compatible
     engine builds; then run `kb postbuild` on the engine's output folder."""
     kb = for_audience(load(ctx), audience)
@@ -116,7 +122,7 @@ def render(ctx: click.Context, out: Path | None, audience: str, today: dt.dateti
 @today_option()
 @click.pass_context
 @reports_problems
-def postbuild(ctx: click.Context, site: Path, audience: str, pdf: bool, today: dt.datetime | None) -> None:
+def postbuild(ctx: click.Context, site: Path, audience: Audience, pdf: bool, today: dt.datetime | None) -> None:
     """Add what belongs beside a built site, whichever engine built it: the permalink manifest,
     redirects of former ids, checklist exports (and PDFs with --pdf)."""
     kb = for_audience(load(ctx), audience)

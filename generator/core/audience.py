@@ -17,14 +17,14 @@ from __future__ import annotations
 from typing import Any
 
 from generator.core.entities import Entities
-from generator.core.link import KnowledgeBase, _Linker
 from generator.core.kinds import NAMES
+from generator.core.link import KnowledgeBase, _Linker
 from generator.core.model import Checklist, Entity, Persona, Playbook
 
 AUDIENCES = ("internal", "client")
 
 #: Persona fields that only staff see, whatever the persona's own audience.
-INTERNAL_PERSONA_FIELDS = {"service_motion": None, "talking_points": []}
+INTERNAL_PERSONA_FIELDS: dict[str, Any] = {"service_motion": None, "talking_points": []}
 
 
 def _client_copy(entity: Entity) -> Entity:

@@ -9,11 +9,11 @@ with header text black or white, whichever reads better on the primary colour.
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import jinja2
 
 from generator.core.errors import Problem
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from generator.core.link import KnowledgeBase

@@ -11,10 +11,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.core.errors import ContentError, Problem
-from generator.core.load import Document, LineDict, LineList
 from generator.core.kinds import BY_FOLDER, KINDS
+from generator.core.load import Document, LineDict, LineList
 from generator.core.model import Crosswalk, Entity, Framework, Site
 
 #: Top-level files of content/ other than the kind folders; features register more.
@@ -50,7 +51,8 @@ def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
 
 def _field_path(model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> str:
     """`steps[2].controls[0].why`: keep the parts of loc that are fields, keys or indexes."""
-    text, current, node = "", model, data
+    text, node = "", data
+    current: type[BaseModel] | None = model
     for part in loc:
         fields = getattr(current, "model_fields", {})
         if isinstance(part, int):
@@ -63,7 +65,7 @@ def _field_path(model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> str:
     return text
 
 
-def _describe(error: dict[str, Any], model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> str:
+def _describe(error: ErrorDetails, model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> str:
     where = _field_path(model, data, loc)
     kind = error["type"]
     if kind == "missing":

@@ -59,9 +59,9 @@ def facets(kb: KnowledgeBase) -> Facets:
     for (framework_id, control_id), cites in kb.citations.items():
         node = kb.controls[(framework_id, control_id)]
         for cite in cites:
-            entity = (cite.kind, cite.entity.id)
-            out.frameworks[entity].add(framework_id)
-            out.personas[("control", control_key(node))] |= out.personas.get(entity, set())
+            key = (cite.kind, cite.entity.id)
+            out.frameworks[key].add(framework_id)
+            out.personas[("control", control_key(node))] |= out.personas.get(key, set())
     for faq in kb.faqs.values():
         out.personas[("faq", faq.id)] |= set(faq.personas)
         for pid in faq.playbooks:
@@ -72,8 +72,8 @@ def facets(kb: KnowledgeBase) -> Facets:
     for node in kb.controls.values():
         out.frameworks[("control", control_key(node))].add(node.framework.id)
     for term_id, users in kb.term_usage.items():
-        for entity in users:
-            kind = BY_MODEL[type(entity)].name
-            out.personas[("term", term_id)] |= out.personas.get((kind, entity.id), set())
-            out.frameworks[("term", term_id)] |= out.frameworks.get((kind, entity.id), set())
+        for user in users:
+            kind = BY_MODEL[type(user)].name
+            out.personas[("term", term_id)] |= out.personas.get((kind, user.id), set())
+            out.frameworks[("term", term_id)] |= out.frameworks.get((kind, user.id), set())
     return out

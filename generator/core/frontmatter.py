@@ -63,7 +63,7 @@ def parse(text: str, rel: str) -> Page:
                                             "(end it with a line '---')")])
     block = "\n" + "\n".join(lines[1:closer]) + "\n"  # one blank line first: lines match the file
     data = parse_text(block, rel) if block.strip() else LineDict()
-    if not isinstance(data, dict):
+    if not isinstance(data, LineDict):
         raise ContentError([Problem(rel, 2, "front matter must be a mapping of keys to values, "
                                             "e.g. 'audience: internal'")])
     problems = []

@@ -17,12 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.core import frontmatter, idcheck
 from generator.core.branding import branding_problems
 from generator.core.entities import Entities, build_entities
+from generator.core.errors import ContentError, Problem
 from generator.core.feature import Check, Feature
 from generator.core.kinds import BY_NAME, KINDS
-from generator.core import frontmatter, idcheck
-from generator.core.errors import ContentError, Problem
 from generator.core.load import load_tree
 from generator.core.memory import no_cyclic_gc
 from generator.core.model import (
@@ -122,14 +122,37 @@ class KnowledgeBase:
         return self.by_kind[kind]
 
     # The kinds the core itself links together, by name, for code and templates.
-    personas = property(lambda self: self.by_kind["persona"])
-    playbooks = property(lambda self: self.by_kind["playbook"])
-    checklists = property(lambda self: self.by_kind["checklist"])
-    terms = property(lambda self: self.by_kind["term"])
-    faqs = property(lambda self: self.by_kind["faq"])
-    case_studies = property(lambda self: self.by_kind["case-study"])
-    statistics = property(lambda self: self.by_kind["statistic"])
-    takeaways = property(lambda self: self.by_kind["takeaway"])
+    @property
+    def personas(self) -> dict[str, Persona]:
+        return self.by_kind["persona"]
+
+    @property
+    def playbooks(self) -> dict[str, Playbook]:
+        return self.by_kind["playbook"]
+
+    @property
+    def checklists(self) -> dict[str, Checklist]:
+        return self.by_kind["checklist"]
+
+    @property
+    def terms(self) -> dict[str, Term]:
+        return self.by_kind["term"]
+
+    @property
+    def faqs(self) -> dict[str, Faq]:
+        return self.by_kind["faq"]
+
+    @property
+    def case_studies(self) -> dict[str, CaseStudy]:
+        return self.by_kind["case-study"]
+
+    @property
+    def statistics(self) -> dict[str, Statistic]:
+        return self.by_kind["statistic"]
+
+    @property
+    def takeaways(self) -> dict[str, Takeaway]:
+        return self.by_kind["takeaway"]
 
     def children(self, node: ControlNode) -> list[ControlNode]:
         return [self.controls[(node.framework.id, c.id)] for c in node.control.children]
@@ -150,14 +173,14 @@ REFERENCES: list[tuple[str, str, str]] = [
 
 def references(kind: str, entity: Entity) -> Iterator[tuple[Node, str, str, str]]:
     """(node, field, target kind, target id) of each id entity names; node and field locate it."""
-    for source, field, target in REFERENCES:
+    for source, name, target in REFERENCES:
         if source != kind:
             continue
-        value = getattr(entity, field)
+        value = getattr(entity, name)
         if isinstance(value, NextPersona):
-            yield entity, field, target, value.persona
+            yield entity, name, target, value.persona
         elif isinstance(value, list):
-            yield from ((entity, field, target, item) for item in value)
+            yield from ((entity, name, target, item) for item in value)
 
 
 def audience_problems(kb: KnowledgeBase) -> list[Problem]:
@@ -167,10 +190,10 @@ def audience_problems(kb: KnowledgeBase) -> list[Problem]:
         for entity in kb.entities(kind).values():
             if entity.audience != "client":
                 continue
-            for node, field, target_kind, target_id in references(kind, entity):
+            for node, name, target_kind, target_id in references(kind, entity):
                 target = kb.entities(target_kind).get(target_id)
                 if target is not None and target.audience == "internal":
-                    path, line = node.where_field(field)
+                    path, line = node.where_field(name)
                     problems.append(Problem(
                         path, line,
                         f"client {kind} '{entity.id}' references internal {target_kind} "
@@ -274,8 +297,8 @@ class _Linker:
 
         for source in dict.fromkeys(kind for kind, _, _ in REFERENCES):
             for entity in kb.entities(source).values():
-                for node, field, target, target_id in references(source, entity):
-                    self.require(node, target, target_id, kb.entities(target), field)
+                for node, name, target, target_id in references(source, entity):
+                    self.require(node, target, target_id, kb.entities(target), name)
         for persona in kb.personas.values():
             for pid in persona.playbooks:
                 if pid in kb.playbooks:

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -66,10 +66,10 @@ class _BadValue(yaml.MarkedYAMLError):
 _STR = "tag:yaml.org,2002:str"
 #: First characters for which YAML's implicit resolvers may give a plain scalar another type
 #: (bool, null, number, date, merge key); every other plain scalar is a string, without a regex.
-_RESOLVABLE = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
+_RESOLVABLE = frozenset(k for k in yaml.SafeLoader.yaml_implicit_resolvers if k)  # CSafeLoader's are the same
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """CSafeLoader building LineDict/LineList, with the hot paths of PyYAML's Python half
     (tag resolution and construction of plain strings, most of the nodes) short-circuited."""
 
@@ -216,7 +216,7 @@ def parse_text(text: str, rel: str) -> Any:
 class _CacheUnpickler(pickle.Unpickler):
     """Unpickles parsed YAML only: the classes a safe YAML parse can produce, nothing that runs code."""
 
-    ALLOWED = {("generator.core.load", "LineDict"), ("generator.core.load", "LineList"), ("datetime", "date"),
+    ALLOWED: ClassVar[set[tuple[str, str]]] = {("generator.core.load", "LineDict"), ("generator.core.load", "LineList"), ("datetime", "date"),
                ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
 
     def find_class(self, module: str, name: str) -> Any:
@@ -239,7 +239,7 @@ class ParseCache:
     #: Bump when parsed data changes shape; the loader's own source is part of the key too.
     FORMAT = 1
     keep_in_memory = False
-    _kept: dict[Path, ParseCache] = {}
+    _kept: ClassVar[dict[Path, ParseCache]] = {}
 
     def __init__(self, file: Path | None, files: dict[str, tuple[bytes, Any]]) -> None:
         self.file = file

@@ -80,7 +80,7 @@ class Node(BaseModel):
 
     def _position(self) -> tuple[str, int, dict[str, int]]:
         private = self.__pydantic_private__
-        return private["where"] if private else ("", 0, {})  # type: ignore[no-any-return]
+        return private["where"] if private else ("", 0, {})
 
     @property
     def where(self) -> tuple[str, int]:

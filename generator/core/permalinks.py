@@ -7,8 +7,8 @@ The manifest writes one entry per line, so a problem can name the line of the ol
 
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -19,8 +19,8 @@ from pydantic import BaseModel
 
 from generator.core import urls
 from generator.core.errors import ContentError, Problem
-from generator.core.link import KnowledgeBase
 from generator.core.feature import RenderContext
+from generator.core.link import KnowledgeBase
 from generator.core.render import environment, hand_written_pages
 
 MANIFEST = "permalinks.json"

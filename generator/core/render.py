@@ -49,7 +49,9 @@ def core_pages(kb: KnowledgeBase, ctx: RenderContext) -> Iterator[Page]:
         if not kb.entities(kind.name):  # a section with nothing in it (as in most per-client packs)
             continue
         yield Page(urls.index_path(kind.name), kind.index_template)
-        for entity in kb.entities(kind.name).values() if kind.page_template else ():
+        if kind.page_template is None:
+            continue
+        for entity in kb.entities(kind.name).values():
             yield Page(urls.doc_path(kind.name, entity.id), kind.page_template, {kind.variable: entity})
     if kb.frameworks:
         yield Page("frameworks/index.md", "frameworks.md.j2")

@@ -33,7 +33,6 @@ from generator.core.load import ParseCache
 from generator.core.pipeline import after_build
 from generator.core.render import render
 from generator.core.resources import TEMPLATES
-from generator.core.urls import doc_path, url_of
 from generator.engine import preview, static
 from generator.engine.static import write_files
 from generator.features import FEATURES
@@ -157,8 +156,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
                     if (docs / page).is_file():
                         (docs / page).touch()
     _preview.update(everywhere=everywhere, sections=digests)
-    for page in (docs / "pages").glob("*.md"):
-        page.touch()
+    for hand_written in (docs / "pages").glob("*.md"):
+        hand_written.touch()
 
 
 @event_priority(-100)  # after Material's search plugin has written its index

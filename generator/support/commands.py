@@ -70,7 +70,7 @@ def load(ctx: click.Context) -> KnowledgeBase:
 TODAY_VARIABLE = "KB_TODAY"
 
 
-def today_option(purpose: str = "Judge review dates as of this day") -> Any:
+def today_option(purpose: str = "Judge review dates as of this day") -> Callable[[F], F]:
     return click.option(
         "--today",
         type=click.DateTime(formats=["%Y-%m-%d"]),

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 from urllib.parse import quote
 
 from pydantic import Field
@@ -147,10 +147,10 @@ class _Checker:
             self.known(question, "dimension", question.dimension, dims, "dimension")
             self.unique("option", question.options, f" in question '{question.id}'")
             for option in question.options:
-                for dim, points in option.scores.items():
-                    self.known(option, "dimension", dim, dims, "scores")
+                for dim_id, points in option.scores.items():
+                    self.known(option, "dimension", dim_id, dims, "scores")
                     if points:
-                        scored.add(dim)
+                        scored.add(dim_id)
         for dim in a.dimensions:
             if dim.id not in scored:
                 self.problem(dim, f"dimension '{dim.id}' is not scored by any answer option (it would always be 0 of 0)")
@@ -263,7 +263,7 @@ def to_data(assessment: Assessment, personas: Mapping[str, Persona], playbook_ti
 
 
 def kb_data(kb: KnowledgeBase) -> dict[str, Any]:
-    return to_data(kb.documents["assessment"], kb.personas, {pid: p.title for pid, p in kb.playbooks.items()})
+    return to_data(cast(Assessment, kb.documents["assessment"]), kb.personas, {pid: p.title for pid, p in kb.playbooks.items()})
 
 
 # --- Evaluation (mirrored line for line in assessment.js) -------------------------------------

@@ -18,7 +18,6 @@ from generator.core.link import KnowledgeBase
 from generator.features.assessment import model as assessment
 
 
-
 def safe_json(data: Any, indent: int | None = None) -> Markup:
     """JSON that is also safe inside a <script> element: no `<`, `>` or `&` can end it early."""
     text = json.dumps(data, ensure_ascii=False, indent=indent, separators=None if indent else (",", ":"))

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from generator.core.errors import ContentError
-from generator.support.commands import day, today_option
 from generator.features.authoring import scaffold
 from generator.features.authoring import schema as schemas
+from generator.support.commands import day, today_option
 
 
 @click.command()

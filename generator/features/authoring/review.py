@@ -11,16 +11,14 @@ page lists it, oldest first, and the "What's new" page lists every change note, 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator.core.errors import ContentError, Problem
+from generator.core.errors import Problem
 from generator.core.feature import Page, RenderContext
 from generator.core.kinds import BY_NAME, NAMES
 from generator.core.link import KnowledgeBase
 from generator.core.model import Change, Entity
-
 
 TODAY_VARIABLE = "KB_TODAY"
 

@@ -18,8 +18,8 @@ import yaml
 
 from generator.core import idcheck, urls
 from generator.core.errors import Problem
+from generator.core.kinds import KINDS
 from generator.core.link import KnowledgeBase
-from generator.core.kinds import BY_NAME, KINDS
 from generator.core.model import SLUG, Entity, Node
 from generator.core.resources import TEMPLATES
 from generator.features.authoring.schema import modeline
@@ -74,7 +74,7 @@ def _ids_in(folder: Path, root: Path) -> dict[str, Existing]:
 def skeleton(kind: str, entity_id: str, today: dt.date) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(SKELETONS),
-        autoescape=False,  # noqa: S701 - YAML out, and the only inputs are a checked id and a date
+        autoescape=False,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )

@@ -55,7 +55,8 @@ def write_pdfs(kb: KnowledgeBase, site: Path) -> list[Path]:
     worker.join()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["written"]
+    written: list[Path] = outcome["written"]
+    return written
 
 
 def _print(kb: KnowledgeBase, site: Path, executable: str) -> list[Path]:

@@ -22,12 +22,11 @@ Definitions (documented in the README and on the coverage page):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from generator.core import urls
 from generator.core.feature import Page, RenderContext
 from generator.core.link import Citation, ControlNode, KnowledgeBase
-from generator.core.rollup import Place, Rollup, RollupEntry, is_outcome, place_of, rollup
+from generator.core.rollup import Place, is_outcome, place_of
 
 #: The column of every guidance item, whichever persona (if any) reaches it.
 ALL = "all"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from generator.core.audience import for_audience, relink
-from generator.core.link import KnowledgeBase, closest_hint
 from generator.core.kinds import NAMES
+from generator.core.link import KnowledgeBase, closest_hint
 from generator.core.model import Control, ControlRef, Entity, Framework
 from generator.core.render import entity_kind
 
