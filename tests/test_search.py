@@ -40,6 +40,7 @@ QUERIES = [
     ("AC-6", "/frameworks/nist-sp-800-53r5/ac-6/"),  # before AC-6(7) and AC-6(5)
     ("AC-6(7)", "/frameworks/nist-sp-800-53r5/ac-6-7/"),
     ("IA-5", "/frameworks/nist-sp-800-53r5/ia-5/"),  # before IA-5(7)
+    ("AC-4", "/frameworks/nist-sp-800-53r5/ac-4/"),  # before the checklist items that cite it
     ("PR.AA-05", "/frameworks/nist-csf-2.0/pr-aa-05/"),
     ("GV.SC-06", "/frameworks/nist-csf-2.0/gv-sc-06/"),
     ("tenet-6", "/frameworks/nist-sp-800-207/tenet-6/"),

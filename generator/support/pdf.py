@@ -180,6 +180,9 @@ def print_composed(site: Path, pages: Sequence[str], out_path: Path, *, title: s
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page()
+                # As print_pdf: nothing but the site itself is fetched while printing.
+                page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                           else route.abort())
                 page.goto(base + pages[0], wait_until="load")
                 headings.extend(page.evaluate(
                     COMPOSE.read_text(encoding="utf-8"),
