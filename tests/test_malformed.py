@@ -241,6 +241,10 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         ["content/takeaways/first.yaml:1: duplicate takeaway id 'foundations-first' "
          "(first defined at content/takeaways/again.yaml:1)"],
     ),
+    "sidebar limit of zero": (
+        replace("content/site.yaml", "title:", "sidebar_limit: 0\ntitle:"),
+        ["content/site.yaml:1: sidebar_limit: input should be greater than or equal to 1 (got 0)"],
+    ),
 }
 
 

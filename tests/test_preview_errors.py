@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 PROBLEMS = [
     "content/site.yaml:2: unknown field 'bogus_key' (allowed: base_url, branding, contact, description, "
-    "organisation, review_intervals, sections, title, wording)",
+    "organisation, review_intervals, sections, sidebar_limit, title, wording)",
     "content/terms/terms.yaml:4: related[1]: '<img src=x onerror=alert(1)>' is not a valid id "
     "(use lowercase letters, digits and hyphens, e.g. 'first-playbook')",
 ]

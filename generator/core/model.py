@@ -216,6 +216,11 @@ class Site(Node):
         default_factory=dict,
         description="Days between reviews per kind; kinds left out keep the generator's defaults.",
     )
+    sidebar_limit: int = Field(
+        default=50, ge=1, le=10_000,
+        description="A section with more entries than this shows only its index page (with its filter) in the"
+                    " sidebar, so every page stays small however large the section grows.",
+    )
 
 
 class NextPersona(Node):

@@ -83,15 +83,17 @@ def section_title(kb: KnowledgeBase, kind: str) -> str:
 
 
 def nav(kb: KnowledgeBase, extra_pages: Iterable[str], feature_pages: Iterable[Page] = ()) -> list[Any]:
-    """Sections with index pages; controls are reached from their framework pages, not the
-    sidebar, so the nav stays small however large the catalogues grow."""
+    """Sections with index pages. A section lists its pages only up to site.yaml
+    `sidebar_limit`; a larger one is its index page alone, whose filter reaches every page
+    (controls never are listed: their framework pages reach them). So the sidebar, which every
+    page of a section carries, stays small however large the catalogues grow."""
     tree: list[Any] = [{kb.site.sections.get("home", "Home"): "index.md"}]
     for kind in KINDS:
         items = kb.entities(kind.name)
         if not items:
             continue
         index = urls.index_path(kind.name)
-        if kind.listed:
+        if kind.listed and len(items) <= kb.site.sidebar_limit:
             entries = [index] + [{item.display_name: urls.doc_path(kind.name, item.id)} for item in items.values()]
             tree.append({section_title(kb, kind.name): entries})
         else:
