@@ -42,8 +42,10 @@ def test_search_finds_the_page(page: Any, bundled_url: str, query: str, expected
     assert expected in first_pages, results
 
 
-#: The persona page's list of playbooks (each item: the playbook, then its checklists), loose or tight.
-PLAYBOOK_LINKS = "h2#kb-playbooks ~ ol > li > a:first-child, h2#kb-playbooks ~ ol > li > p:first-child > a:first-child"
+#: The persona page's list of playbooks (each item: the playbook, then its checklists), loose or
+#: tight, in the block that keeps it out of search.
+PLAYBOOK_LINKS = ("h2#kb-playbooks ~ .kb-persona-playbooks > ol > li > a:first-child, "
+                  "h2#kb-playbooks ~ .kb-persona-playbooks > ol > li > p:first-child > a:first-child")
 
 
 def test_every_persona_page_links_its_playbooks_in_order(page: Any, bundled_url: str) -> None:

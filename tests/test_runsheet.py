@@ -78,7 +78,7 @@ def page(browser: Any) -> Iterator[Any]:
 def test_persona_page_lists_each_playbooks_checklists_with_counts_and_links(page: Any, bundled_url: str, kb: Any) -> None:
     for persona in kb.personas.values():
         page.goto(f"{bundled_url}personas/{persona.id}/")
-        groups = page.eval_on_selector_all("h2#kb-playbooks ~ ol > li", """items => items.map(li => ({
+        groups = page.eval_on_selector_all("h2#kb-playbooks ~ .kb-persona-playbooks > ol > li", """items => items.map(li => ({
             playbook: new URL(li.querySelector('a').href).pathname,
             checklists: [...li.querySelectorAll('ul > li')].map(c => ({
                 path: new URL(c.querySelector('a').href).pathname,
