@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ SHARED = REPO.parent / "shared"
 NOTICE = MATERIAL_NOTICE + "\n"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Incremental builds keep their cache here, not in the user's ~/.cache (engine/incremental.py).
+os.environ.setdefault("KB_CACHE_DIR", tempfile.mkdtemp(prefix="kb-test-cache-"))
 
 
 @dataclass

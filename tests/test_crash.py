@@ -56,9 +56,9 @@ def traced(function):
 for name in ("clean_stale", "staging", "swap_in"):
     setattr(outdir, name, traced(getattr(outdir, name)))
 sys.argv = ["kb", *sys.argv[1:]]
-from generator.cli.app import main
+from generator.cli.app import cli  # not main(), which leaves through os._exit, skipping the finally
 try:
-    main()
+    cli(prog_name="kb")
 finally:
     if os.environ.get("KB_COUNT_TO"):
         with open(os.environ["KB_COUNT_TO"], "w") as handle:

@@ -8,6 +8,7 @@ and generated pages are never run through macros, so YAML text is never template
 from __future__ import annotations
 
 import functools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from generator.core import branding, facets, frontmatter, markup, urls
+from generator.core import branding, cachedir, facets, forked, frontmatter, markup, urls
 from generator.core.feature import Feature, Page, RenderContext
 from generator.core.kinds import (
     BY_MODEL,
@@ -41,6 +42,9 @@ from generator.core.rollup import rollup
 class Rendered:
     files: dict[str, str | bytes]
     nav: list[Any]
+
+    def __repr__(self) -> str:  # short: mkdocs-macros prints the MkDocs config, which carries it
+        return f"Rendered({len(self.files)} files)"
 
 
 def core_pages(kb: KnowledgeBase, ctx: RenderContext) -> Iterator[Page]:
@@ -128,6 +132,7 @@ def environment(templates: Path = TEMPLATES, extra: tuple[Path, ...] = ()) -> ji
         # Markdown heading ids are written `{#id}`, so Jinja comments need other delimiters.
         comment_start_string="{##",
         comment_end_string="##}",
+        bytecode_cache=cachedir.templates_cache("pages"),
     )
     env.filters.update(
         plain=markup.plain,
@@ -218,22 +223,35 @@ def _page_helpers(kb: KnowledgeBase, here: str, pages: frozenset[str],
     }
 
 
+#: Below this many pages, drawing them in two processes costs more than it saves.
+PARALLEL_MIN_PAGES = 1500
+
+
 @no_cyclic_gc()
 def render(kb: KnowledgeBase, ctx: RenderContext, features: Sequence[Feature] = (),
-           templates: Path = TEMPLATES) -> Rendered:
-    """The pages, assets and nav of kb for ctx: a pure function of its arguments."""
+           templates: Path = TEMPLATES, workers: int = 1) -> Rendered:
+    """The pages, assets and nav of kb for ctx: a pure function of its arguments. With workers
+    > 1 (and fork available), a large knowledge base's pages are drawn by that many processes;
+    the result is the same."""
     env = environment(templates, tuple(f.templates for f in features if f.templates is not None))
     producers = [core_pages, *(producer for feature in features for producer in feature.producers)]
     navigable = [page for producer in producers for page in producer(kb, ctx)]
     written = hand_written_pages(kb, ctx)
     paths = frozenset([page.path for page in navigable] + list(written))
-    files: dict[str, str | bytes] = {}
     wording = kb.site.wording.for_audience(ctx.audience)  # site.yaml sentences, as this audience reads them
     facet_index = functools.cache(lambda: facets.facets(kb))  # computed once, for the index pages that filter
-    for page in navigable:
-        template = env.get_template(page.template)
+
+    def draw(page: Page) -> str:
         helpers = _page_helpers(kb, page.path, paths, facet_index)
-        files[page.path] = template.render(kb=kb, ctx=ctx, wording=wording, **helpers, **page.context)
+        return env.get_template(page.template).render(kb=kb, ctx=ctx, wording=wording, **helpers, **page.context)
+
+    if workers > 1 and len(navigable) >= PARALLEL_MIN_PAGES and hasattr(os, "fork"):
+        for name in {page.template for page in navigable}:
+            env.get_template(name)  # compiled once, before the fork
+        texts = forked.map_in_processes(draw, navigable, workers)
+    else:
+        texts = [draw(page) for page in navigable]
+    files: dict[str, str | bytes] = {page.path: text for page, text in zip(navigable, texts, strict=True)}
     files.update(written)
     files.update(branding.files(kb))
     assets = templates / "assets"

@@ -215,10 +215,13 @@ def clean(page: str, csp: bool = False) -> tuple[str, Report]:
     return "".join(out), Report(parser.removed)
 
 
-def site(folder: Path, csp: bool = False) -> dict[str, list[str]]:
-    """Clean every HTML page of a built site in place; what was removed, by page."""
+def site(folder: Path, csp: bool = False, skip: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    """Clean every HTML page of a built site in place (but those in skip, paths in folder: pages
+    cleaned already); what was removed, by page."""
     removed: dict[str, list[str]] = {}
     for path in sorted(folder.rglob("*.html")):
+        if skip and path.relative_to(folder).as_posix() in skip:
+            continue
         text = path.read_text(encoding="utf-8")
         cleaned, report = clean(text, csp)
         if cleaned != text:

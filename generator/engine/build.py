@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -23,17 +24,20 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.utils import clean_directory
 
 from generator.core import outdir, sanitise
+from generator.core.cachedir import templates_cache
 from generator.core.errors import BuildFailed, ContentError
 from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase, load_knowledge_base
 from generator.core.load import ParseCache
 from generator.core.pipeline import after_build
-from generator.core.render import render
+from generator.core.render import Rendered, render
 from generator.core.resources import TEMPLATES
-from generator.engine import preview, static
+from generator.engine import incremental, preview, static
 from generator.engine.static import write_files
 from generator.features import FEATURES
 
@@ -45,6 +49,9 @@ ROOT_VARIABLE = "KB_ROOT"
 KB_CONFIG_KEY = "kb_knowledge_base"
 CONTEXT_KEY = "kb_render_context"
 DOCS_KEY = "kb_docs_dir"
+#: Set by build_site: the pages it rendered, and its use of the incremental cache.
+RENDERED_KEY = "kb_rendered"
+PLAN_KEY = "kb_incremental"
 KEEP = frozenset({".gitkeep"})
 
 
@@ -53,10 +60,13 @@ def _root(config: MkDocsConfig) -> Path:
 
 
 def prepare(config: MkDocsConfig, kb: KnowledgeBase, ctx: RenderContext) -> MkDocsConfig:
-    """Render the knowledge base into the docs folder and point MkDocs at it."""
-    rendered = render(kb, ctx, FEATURES)
+    """Render the knowledge base into the docs folder and point MkDocs at it (build_site has
+    done both already)."""
+    rendered = config.get(RENDERED_KEY)
     docs = Path(config.get(DOCS_KEY) or config["docs_dir"])  # never shared with another build
-    write_files(rendered.files, docs, KEEP)
+    if rendered is None:
+        rendered = render(kb, ctx, FEATURES)
+        write_files(rendered.files, docs, KEEP)
     config["docs_dir"] = str(docs)
     ours = static.settings(kb, ctx, rendered.nav)
     for key in ("nav", "site_name", "site_description", "copyright"):
@@ -160,11 +170,60 @@ def on_pre_build(config: MkDocsConfig) -> None:
         hand_written.touch()
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    plan: incremental.Plan | None = config.get(PLAN_KEY)
+    if plan is not None:
+        plan.nav_pages = {page.file.src_uri for page in nav.pages}
+    return nav
+
+
+class _Doubt(Exception):
+    """The incremental cache does not know a page it should: build clean instead."""
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    """In an incremental build, give each page MkDocs will not redraw the title and anchors it
+    had (what other pages show of it, and what their links are checked against), and note
+    every page's, for the next build."""
+    env.bytecode_cache = env.bytecode_cache or templates_cache("theme")  # the theme's compiled templates
+    plan: incremental.Plan | None = config.get(PLAN_KEY)
+    if plan is None:
+        return env
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    redrawn = {page.file.src_uri for page in pages if not plan.dirty or page.file.is_modified()}
+    in_nav = plan.nav_pages
+    for page in pages:
+        if page.file.src_uri in redrawn:
+            anchors = page.present_anchor_ids
+            plan.pages[page.file.src_uri] = incremental.PageState(
+                title=page.title, anchors=None if anchors is None else sorted(anchors))
+            continue
+        known = plan.previous.pages.get(page.file.src_uri) if plan.previous else None
+        if known is None:
+            raise _Doubt(page.file.src_uri)
+        plan.pages[page.file.src_uri] = known
+        if page.file.src_uri in in_nav:  # the sidebar and footers of redrawn pages show it: its front matter too
+            page.read_source(config)
+        page._title_from_render = known.title
+        page.present_anchor_ids = None if known.anchors is None else set(known.anchors)
+    plan.order = [page.url for page in pages]
+    plan.redrawn_urls = {page.url for page in pages if page.file.src_uri in redrawn}
+    plan.redrawn, plan.total = len(redrawn), len(pages)
+    return env
+
+
 @event_priority(-100)  # after Material's search plugin has written its index
 def on_post_build(config: MkDocsConfig) -> None:
     """Files beside the pages: the permalink manifest, redirects of former ids, and each
     feature's files (checklist exports, PDFs); the same step `kb postbuild` runs on any
-    engine's output."""
+    engine's output. (build_site runs them itself, after copying MkDocs' output.)"""
+    plan: incremental.Plan | None = config.get(PLAN_KEY)
+    if plan is not None:
+        index = Path(config["site_dir"]) / "search" / "search_index.json"
+        if plan.dirty and plan.search_before is not None and index.is_file():
+            merged = incremental.merge_search(plan.search_before, index.read_bytes(), plan.order, plan.redrawn_urls)
+            index.write_bytes(merged.encode("utf-8"))
+        return
     kb = config[KB_CONFIG_KEY]
     site = Path(config["site_dir"])
     # The Content-Security-Policy is left out of previews: live reload injects an inline script.
@@ -199,31 +258,78 @@ def _for_root(root: Path) -> Iterator[Path]:
             os.environ[ROOT_VARIABLE] = previous
 
 
-def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path) -> None:
+def _cores() -> int:
+    """The processes render may use: this process may run on so many cores."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _mkdocs(kb: KnowledgeBase, ctx: RenderContext, config_file: Path, rendered: Rendered,
+            plan: incremental.Plan) -> None:
+    """MkDocs' build of the rendered pages into the cache's raw/ folder (dirty if plan says)."""
+    plan.start()
+    plan.write_docs(rendered.files)
+    config = load_config(str(config_file), site_dir=str(plan.raw), hooks=[HOOK], docs_dir=str(plan.docs))
+    config[KB_CONFIG_KEY] = kb
+    config[CONTEXT_KEY] = ctx
+    config[DOCS_KEY] = str(plan.docs)
+    config[RENDERED_KEY] = rendered
+    config[PLAN_KEY] = plan
+    try:
+        with _quiet_dirty():
+            mkdocs_build(config, dirty=plan.dirty)
+    except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
+        raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
+
+
+class _DirtyNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+@contextlib.contextmanager
+def _quiet_dirty() -> Iterator[None]:
+    """MkDocs warns that a dirty build may draw stale nav; the plan builds dirty only when the
+    nav and everything else every page shows are unchanged, so the warning (which strict mode
+    would fail on) does not apply."""
+    logger, notice = logging.getLogger("mkdocs.commands.build"), _DirtyNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
+
+
+def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, clean: bool = False) -> incremental.Plan:
     """Build a validated knowledge base into out, atomically: out changes only on success (the
-    after-build steps, PDFs included, run on the staging folder before the swap). Each build
-    renders into its own staging folder, one build per out at a time (core/outdir.py)."""
+    after-build steps, PDFs included, run on the staging folder before the swap). One build per
+    out at a time (core/outdir.py). Incremental unless clean: only pages whose Markdown changed
+    are redrawn, when nothing else did (engine/incremental.py); the site is the same either way."""
     out = out.resolve()
     outdir.guard(out, kb.root)
     with outdir.lock(out):
         outdir.clean_stale(out)
         staging = outdir.staging(out)
         try:
-            (staging / "docs").mkdir()
+            rendered = render(kb, ctx, FEATURES, workers=_cores())
             with _for_root(kb.root) as config_file:
-                config = load_config(str(config_file), site_dir=str(staging / "site"), hooks=[HOOK],
-                                     docs_dir=str(staging / "docs"))
-                config[KB_CONFIG_KEY] = kb
-                config[CONTEXT_KEY] = ctx
-                config[DOCS_KEY] = str(staging / "docs")
-                config[sanitise.CSP_KEY] = True
+                ours = static.settings(kb, ctx, rendered.nav)
+                signature = incremental.signature(ours, ctx, {config_file, DEFAULT_CONFIG}, rendered.files)
+                plan = incremental.plan(out, signature, clean)
                 try:
-                    mkdocs_build(config)
-                except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
-                    raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
-            outdir.swap_in(staging / "site", out)
+                    _mkdocs(kb, ctx, config_file, rendered, plan)
+                except (_Doubt, BuildFailed):
+                    if not plan.dirty:
+                        raise
+                    plan = incremental.plan(out, signature, clean=True)  # any doubt: a clean build
+                    _mkdocs(kb, ctx, config_file, rendered, plan)
+            site = staging / "site"
+            raw, done = plan.assemble(out, site, csp=True)
+            after_build(kb, ctx, site, FEATURES, reused=done)
+            plan.save(raw, site)
+            outdir.swap_in(site, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    return plan
 
 
 def serve(root: Path, address: str) -> None:

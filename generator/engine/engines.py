@@ -104,7 +104,8 @@ def executable(engine: Engine, root: Path) -> Path:
                       f"(it creates .venv-{engine.name}), or `pip install {engine.name}` beside kb")
 
 
-def _with_settings(config_file: Path, engine: Engine) -> None:
+def with_settings(config_file: Path, engine: Engine) -> None:
+    """Fit `kb render`'s static configuration (and overrides) to engine."""
     for partial in engine.own_partials:
         (config_file.parent / "overrides" / partial).unlink(missing_ok=True)
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
@@ -131,13 +132,14 @@ def _reason(output: str) -> str:
     return "\n".join(output.strip().splitlines()[-15:])
 
 
-def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, name: str = DEFAULT) -> None:
+def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, name: str = DEFAULT, clean: bool = False) -> str:
     """Build with the named engine into out, atomically (out changes only on success), one build
-    per out at a time, each in its own staging folder (core/outdir.py)."""
+    per out at a time, each in its own staging folder (core/outdir.py). What was redrawn, said
+    after "built OUT" ("" for a clean build): MkDocs builds incrementally unless clean (engine/incremental.py)."""
     engine = ENGINES[name]
     if name == "mkdocs":
-        in_process.build_site(kb, ctx, out)
-        return
+        plan = in_process.build_site(kb, ctx, out, clean)
+        return f" ({plan.redrawn} of {plan.total} pages redrawn)" if plan.dirty else ""
     command = executable(engine, kb.root)
     out = out.resolve()
     outdir.guard(out, kb.root)
@@ -147,7 +149,7 @@ def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, name: str = DEF
         try:
             work = staging / "render"
             config_file = write_static(kb, ctx, render(kb, ctx, FEATURES), work)
-            _with_settings(config_file, engine)
+            with_settings(config_file, engine)
             built = work / "site"  # Zensical writes only inside the folder of its configuration
             done = subprocess.run([str(command), "build", "-f", str(config_file)], cwd=work,
                                   capture_output=True, text=True, check=False)
@@ -160,3 +162,4 @@ def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, name: str = DEF
             outdir.swap_in(built, out)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    return ""
