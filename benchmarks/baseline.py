@@ -15,10 +15,14 @@ import yaml
 from generator.core.feature import RenderContext
 from generator.core.link import KnowledgeBase
 from generator.core.render import Rendered
+from generator.engine.engines import ENGINES, with_settings
 from generator.engine.static import write_static
 
 FOLDER = "build/baseline"
 CONFIG_NAME = f"{FOLDER}/mkdocs.yml"
+#: The peer: Zensical builds the same rendered pages with the same static configuration, fitted
+#: to it as `kb build --engine zensical` fits it (it writes only inside its config's folder).
+ZENSICAL_CONFIG = "build/zensical/mkdocs.yml"
 MACROS_MODULE = "bench_baseline_macros"
 
 
@@ -31,4 +35,10 @@ def write_config(kb: KnowledgeBase, ctx: RenderContext, rendered: Rendered) -> P
             plugin["macros"]["module_name"] = MACROS_MODULE
     (path.parent / f"{MACROS_MODULE}.py").write_text("def define_env(env):\n    pass\n", encoding="utf-8")
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def write_zensical_config(kb: KnowledgeBase, ctx: RenderContext, rendered: Rendered) -> Path:
+    path = write_static(kb, ctx, rendered, kb.root / Path(ZENSICAL_CONFIG).parent)
+    with_settings(path, ENGINES["zensical"])
     return path

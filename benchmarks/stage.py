@@ -46,6 +46,7 @@ def render_stage(root: Path) -> dict[str, float]:
     write_files(rendered.files, root / "build" / "docs")
     written = time.perf_counter()
     baseline.write_config(kb, ctx, rendered)
+    baseline.write_zensical_config(kb, ctx, rendered)
     pages = sum(1 for name in rendered.files if name.endswith(".md"))
     return {"render": drawn - start, "write": written - drawn, "pages": pages}
 
