@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -61,6 +65,25 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@contextlib.contextmanager
+def kb_serve(root: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`kb serve` of root in a child process (with env added to the environment) on a free
+    127.0.0.1 port: (base URL, process), stopped on the way out; its stderr stays readable."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from generator.cli.app import main; main()", "--root", str(root),
+         "serve", "--address", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **env},
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/", process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def edit(path: Path, old: str, new: str) -> None:

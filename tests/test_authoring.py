@@ -14,7 +14,7 @@ from generator.core.render import render
 from generator.features import FEATURES, load_knowledge_base
 from generator.features.authoring import review
 from generator.features.authoring.scaffold import FOLDER_OF_KIND, skeleton
-from tests.conftest import edit, run_kb
+from tests.conftest import edit, kb_serve, run_kb
 
 TODAY = "2026-11-30"
 
@@ -293,30 +293,14 @@ def _wait_for(url: str, text: str, process: object, seconds: float = 60) -> str:
 
 
 def test_new_playbook_is_live_in_kb_serve_and_edits_reload(sample: Path) -> None:
-    import os
-    import socket
-    import subprocess
-    import sys
-
     assert run_kb("new", "playbook", "vendor-ai-review", root=sample).exit_code == 0
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli.app import main; main()", "--root", str(sample),
-         "serve", "--address", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "KB_TODAY": TODAY},
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/playbooks/vendor-ai-review/"
+    with kb_serve(sample, KB_TODAY=TODAY) as (base, process):
+        url = f"{base}playbooks/vendor-ai-review/"
         page = _wait_for(url, "TODO: what the playbook achieves", process)
         assert f'Last reviewed <time datetime="{TODAY}">{TODAY}</time>' in page
         edit(sample / "content/playbooks/vendor-ai-review.yaml",
              '"TODO: what the playbook achieves, as an instruction (e.g. Review a new vendor before approval)"',
              "Review an AI vendor before approval")
         _wait_for(url, ">Review an AI vendor before approval<a class=\"headerlink\"", process)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        assert process.stderr is not None
-        process.stderr.close()
+    assert process.stderr is not None
+    process.stderr.close()

@@ -4,10 +4,7 @@ shows the problems without the per-page nav list, and fixing the file brings the
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import edit
+from tests.conftest import edit, kb_serve
 
 pytestmark = pytest.mark.browser
 
@@ -31,16 +28,7 @@ PROBLEMS = [
 
 @pytest.fixture
 def served(sample: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from generator.cli.app import main; main()", "--root", str(sample),
-         "serve", "--address", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ),
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
+    with kb_serve(sample) as (base, process):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert process.poll() is None, "kb serve exited"
@@ -50,9 +38,6 @@ def served(sample: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
             except OSError:
                 time.sleep(0.3)
         yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def fetch(url: str) -> tuple[int, str]:

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -105,15 +106,16 @@ def _today() -> dt.date:
 
 #: `kb serve` rebuilds only the pages whose Markdown changed (MkDocs' dirty build). MkDocs
 #: loads this hook once per process, so this state lives across the preview's rebuilds.
-_preview: dict[str, Any] = {"dirty": False, "everywhere": None, "sections": None}
+_preview: dict[str, Any] = {"dirty": False, "everywhere": None, "sections": None, "started": None,
+                            "finished": False}
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _preview.update(dirty=command == "serve" and dirty, everywhere=None, sections=None)
+    _preview.update(dirty=command == "serve" and dirty, everywhere=None, sections=None, started=None, finished=False)
 
 
 def on_shutdown() -> None:
-    _preview.update(dirty=False, everywhere=None, sections=None)
+    _preview.update(dirty=False, everywhere=None, sections=None, started=None, finished=False)
 
 
 def _digest(value: Any) -> str:
@@ -151,6 +153,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     when its Markdown is newer than its HTML."""
     if not _preview["dirty"]:
         return
+    _preview["started"] = time.time_ns()
     docs = Path(config["docs_dir"])
     everywhere = _shown_everywhere(config)
     sections = [list(_nav_pages(entry)) for entry in config["nav"] or []]
@@ -227,7 +230,22 @@ def on_post_build(config: MkDocsConfig) -> None:
     kb = config[KB_CONFIG_KEY]
     site = Path(config["site_dir"])
     # The Content-Security-Policy is left out of previews: live reload injects an inline script.
-    after_build(kb, config[CONTEXT_KEY], site, FEATURES, csp=bool(config.get(sanitise.CSP_KEY)))
+    done = _sanitised_before(site)
+    _preview["finished"] = False
+    after_build(kb, config[CONTEXT_KEY], site, FEATURES, csp=bool(config.get(sanitise.CSP_KEY)), reused=done)
+    _preview["finished"] = True
+
+
+def _sanitised_before(site: Path) -> set[str]:
+    """In a dirty preview after a rebuild that finished, the pages this one did not write:
+    sanitised by an earlier one (the rest, and every page of any other build, are sanitised
+    now). A page written within two seconds before the rebuild started counts as written by
+    it (coarse file times)."""
+    started = _preview.get("started")
+    if not _preview["dirty"] or started is None or not _preview.get("finished"):
+        return set()
+    cutoff = started - 2_000_000_000
+    return {path.relative_to(site).as_posix() for path in site.rglob("*.html") if path.stat().st_mtime_ns < cutoff}
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
@@ -258,7 +276,7 @@ def _for_root(root: Path) -> Iterator[Path]:
             os.environ[ROOT_VARIABLE] = previous
 
 
-def _cores() -> int:
+def cores() -> int:
     """The processes render may use: this process may run on so many cores."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -310,7 +328,7 @@ def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, clean: bool = F
         outdir.clean_stale(out)
         staging = outdir.staging(out)
         try:
-            rendered = render(kb, ctx, FEATURES, workers=_cores())
+            rendered = render(kb, ctx, FEATURES, workers=cores())
             with _for_root(kb.root) as config_file:
                 ours = static.settings(kb, ctx, rendered.nav)
                 signature = incremental.signature(ours, ctx, {config_file, DEFAULT_CONFIG}, rendered.files)
