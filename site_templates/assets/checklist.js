@@ -48,32 +48,9 @@
   var header = root.querySelector("[data-kb-ticket]");
   if (header && Object.keys(context).length) header.hidden = false;
 
-  // --- Copy links ------------------------------------------------------------------------------
-  function fallbackCopy(text) {
-    var area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    var copied = false;
-    try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
-    document.body.removeChild(area);
-    return copied;
-  }
-
+  // --- Copy links (the clipboard code is kb.js's) -------------------------------------------
   function copy(text) {
-    var done = function () { say("Link copied: " + text); };
-    var manual = function () {
-      if (fallbackCopy(text)) done();
-      else say("Copy this link: " + text);
-    };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, manual);
-    } else {
-      manual();
-    }
+    window.kbCopy(text, say);
   }
 
   document.querySelectorAll("[data-kb-copy]").forEach(function (button) {

@@ -47,16 +47,20 @@
     return copied;
   }
 
-  // Without clipboard access (file://, old browsers) the link is shown to copy by hand.
-  function copy(text) {
-    var done = function () { say("Link copied: " + text); };
+  // Without clipboard access (file://, old browsers) the link is shown to copy by hand. tell
+  // says what happened (the page's status line by default). Shared with checklist.js, which
+  // loads after this file on every page.
+  function copy(text, tell) {
+    tell = tell || say;
+    var done = function () { tell("Link copied: " + text); };
     var manual = function () {
       if (fallbackCopy(text)) done();
-      else say("Copy this link: " + text);
+      else tell("Copy this link: " + text);
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, manual);
     else manual();
   }
+  window.kbCopy = copy;
 
   // --- Ticket-ready links (persona pages, run sheets) -------------------------------------------
   var context = ticketContext();
