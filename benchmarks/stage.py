@@ -20,6 +20,7 @@ from generator.core.link import _Linker, load_knowledge_base
 from generator.core.load import load_tree
 from generator.core.memory import no_cyclic_gc
 from generator.core.render import render
+from generator.engine.build import cores
 from generator.engine.static import write_files
 from generator.features import FEATURES
 
@@ -41,7 +42,7 @@ def render_stage(root: Path) -> dict[str, float]:
     kb = load_knowledge_base(root, FEATURES)
     ctx = RenderContext(today=dt.date.today())
     start = time.perf_counter()
-    rendered = render(kb, ctx, FEATURES)
+    rendered = render(kb, ctx, FEATURES, workers=cores())  # as kb build renders
     drawn = time.perf_counter()
     write_files(rendered.files, root / "build" / "docs")
     written = time.perf_counter()
