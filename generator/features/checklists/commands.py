@@ -39,15 +39,22 @@ def with_context(command: F) -> F:
     return command
 
 
+_Found = TypeVar("_Found", Checklist, Persona)
+
+
+def _find(items: dict[str, _Found], wanted: str, kind: str, hint: str) -> _Found:
+    """The entity with this id, or with it as a former id (its link still works)."""
+    if wanted in items:
+        return items[wanted]
+    for entity in items.values():
+        if wanted in entity.aliases:
+            return entity
+    raise click.BadParameter(f"unknown {kind} '{wanted}'{closest_hint(wanted, items)}", param_hint=hint)
+
+
 def find_checklist(kb: KnowledgeBase, checklist_id: str) -> Checklist:
     """The checklist with this id, or with it as a former id (its link still works)."""
-    if checklist_id in kb.checklists:
-        return kb.checklists[checklist_id]
-    for checklist in kb.checklists.values():
-        if checklist_id in checklist.aliases:
-            return checklist
-    raise click.BadParameter(f"unknown checklist '{checklist_id}'{closest_hint(checklist_id, kb.checklists)}",
-                             param_hint="'CHECKLIST'")
+    return _find(kb.checklists, checklist_id, "checklist", "'CHECKLIST'")
 
 
 def find_item(checklist: Checklist, item_id: str) -> str:
@@ -60,13 +67,7 @@ def find_item(checklist: Checklist, item_id: str) -> str:
 
 
 def find_persona(kb: KnowledgeBase, persona_id: str) -> Persona:
-    if persona_id in kb.personas:
-        return kb.personas[persona_id]
-    for candidate in kb.personas.values():
-        if persona_id in candidate.aliases:
-            return candidate
-    raise click.BadParameter(f"unknown persona '{persona_id}'{closest_hint(persona_id, kb.personas)}",
-                             param_hint="'PERSONA'")
+    return _find(kb.personas, persona_id, "persona", "'PERSONA'")
 
 
 def _refuse_internal(what: str, entity_id: str, hint: str) -> click.BadParameter:
