@@ -153,6 +153,21 @@ def lock(out: Path, timeout: float = 1800.0, notify: Callable[[str], None] = _sa
         os.close(fd)
 
 
+@contextlib.contextmanager
+def building(out: Path, root: Path) -> Iterator[Path]:
+    """One build into out (resolved): refused by guard, one at a time (lock), after clearing what
+    a stopped build left; yields a new staging folder beside out, removed afterwards (what was
+    swapped in from it stays)."""
+    guard(out, root)
+    with lock(out):
+        clean_stale(out)
+        folder = staging(out)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _holder(fd: int) -> str:
     with contextlib.suppress(OSError, ValueError):
         pid = int(os.pread(fd, 32, 0).decode().strip())

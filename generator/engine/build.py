@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -323,30 +322,24 @@ def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, clean: bool = F
     out at a time (core/outdir.py). Incremental unless clean: only pages whose Markdown changed
     are redrawn, when nothing else did (engine/incremental.py); the site is the same either way."""
     out = out.resolve()
-    outdir.guard(out, kb.root)
-    with outdir.lock(out):
-        outdir.clean_stale(out)
-        staging = outdir.staging(out)
-        try:
-            rendered = render(kb, ctx, FEATURES, workers=cores())
-            with _for_root(kb.root) as config_file:
-                ours = static.settings(kb, ctx, rendered.nav)
-                signature = incremental.signature(ours, ctx, {config_file, DEFAULT_CONFIG}, rendered.files)
-                plan = incremental.plan(out, signature, clean)
-                try:
-                    _mkdocs(kb, ctx, config_file, rendered, plan)
-                except (_Doubt, BuildFailed):
-                    if not plan.dirty:
-                        raise
-                    plan = incremental.plan(out, signature, clean=True)  # any doubt: a clean build
-                    _mkdocs(kb, ctx, config_file, rendered, plan)
-            site = staging / "site"
-            raw, done = plan.assemble(out, site, csp=True)
-            after_build(kb, ctx, site, FEATURES, reused=done)
-            plan.save(raw, site)
-            outdir.swap_in(site, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    with outdir.building(out, kb.root) as staging:
+        rendered = render(kb, ctx, FEATURES, workers=cores())
+        with _for_root(kb.root) as config_file:
+            ours = static.settings(kb, ctx, rendered.nav)
+            signature = incremental.signature(ours, ctx, {config_file, DEFAULT_CONFIG}, rendered.files)
+            plan = incremental.plan(out, signature, clean)
+            try:
+                _mkdocs(kb, ctx, config_file, rendered, plan)
+            except (_Doubt, BuildFailed):
+                if not plan.dirty:
+                    raise
+                plan = incremental.plan(out, signature, clean=True)  # any doubt: a clean build
+                _mkdocs(kb, ctx, config_file, rendered, plan)
+        site = staging / "site"
+        raw, done = plan.assemble(out, site, csp=True)
+        after_build(kb, ctx, site, FEATURES, reused=done)
+        plan.save(raw, site)
+        outdir.swap_in(site, out)
     return plan
 
 

@@ -142,24 +142,18 @@ def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, name: str = DEF
         return f" ({plan.redrawn} of {plan.total} pages redrawn)" if plan.dirty else ""
     command = executable(engine, kb.root)
     out = out.resolve()
-    outdir.guard(out, kb.root)
-    with outdir.lock(out):
-        outdir.clean_stale(out)
-        staging = outdir.staging(out)
-        try:
-            work = staging / "render"
-            config_file = write_static(kb, ctx, render(kb, ctx, FEATURES), work)
-            with_settings(config_file, engine)
-            built = work / "site"  # Zensical writes only inside the folder of its configuration
-            done = subprocess.run([str(command), "build", "-f", str(config_file)], cwd=work,
-                                  capture_output=True, text=True, check=False)
-            output = done.stderr + done.stdout
-            if done.returncode != 0:
-                raise BuildFailed(f"{name} stopped with exit code {done.returncode}: {_reason(output)}")
-            if not (built / "index.html").is_file():
-                raise BuildFailed(f"{name} wrote no index.html into {built}: {_reason(output)}")
-            after_build(kb, ctx, built, FEATURES)
-            outdir.swap_in(built, out)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    with outdir.building(out, kb.root) as staging:
+        work = staging / "render"
+        config_file = write_static(kb, ctx, render(kb, ctx, FEATURES), work)
+        with_settings(config_file, engine)
+        built = work / "site"  # Zensical writes only inside the folder of its configuration
+        done = subprocess.run([str(command), "build", "-f", str(config_file)], cwd=work,
+                              capture_output=True, text=True, check=False)
+        output = done.stderr + done.stdout
+        if done.returncode != 0:
+            raise BuildFailed(f"{name} stopped with exit code {done.returncode}: {_reason(output)}")
+        if not (built / "index.html").is_file():
+            raise BuildFailed(f"{name} wrote no index.html into {built}: {_reason(output)}")
+        after_build(kb, ctx, built, FEATURES)
+        outdir.swap_in(built, out)
     return ""
