@@ -22,16 +22,16 @@ def render_tree(root: Path, features: Sequence[Feature], audience: Audience = "i
 
 
 def after_build(kb: KnowledgeBase, ctx: RenderContext, site: Path, features: Sequence[Feature],
-                csp: bool = True, reused: Collection[str] = ()) -> None:
+                csp: bool = True, sanitised: Collection[str] = ()) -> None:
     """Files beside the pages of a built site, whichever engine built it: the permalink
     manifest and redirects of former ids; then every page is sanitised (and given a
     Content-Security-Policy, unless for a live preview); then each feature's own files
-    (exports, and PDFs printed from the sanitised pages). Pages in reused (paths in site) are
+    (exports, and PDFs printed from the sanitised pages). Pages in sanitised (paths in site) are
     sanitised already (engine/incremental.py sanitises MkDocs' pages as it copies them), some
     of them hard links to the published site's files, so no step here writes into an existing
     file but a page it sanitises; writers only add files."""
     permalinks.write_site_files(kb, ctx, site)
-    sanitise.site(site, csp=csp, skip=frozenset(reused))
+    sanitise.site(site, csp=csp, skip=frozenset(sanitised))
     for feature in features:
         for writer in feature.writers:
             writer(kb, ctx, site)

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 import time
 from collections.abc import Iterator
@@ -210,7 +209,6 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
         page.present_anchor_ids = None if known.anchors is None else set(known.anchors)
     plan.order = [page.url for page in pages]
     plan.redrawn_urls = {page.url for page in pages if page.file.src_uri in redrawn}
-    plan.redrawn, plan.total = len(redrawn), len(pages)
     return env
 
 
@@ -231,7 +229,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # The Content-Security-Policy is left out of previews: live reload injects an inline script.
     done = _sanitised_before(site)
     _preview["finished"] = False
-    after_build(kb, config[CONTEXT_KEY], site, FEATURES, csp=bool(config.get(sanitise.CSP_KEY)), reused=done)
+    after_build(kb, config[CONTEXT_KEY], site, FEATURES, csp=bool(config.get(sanitise.CSP_KEY)), sanitised=done)
     _preview["finished"] = True
 
 
@@ -292,28 +290,10 @@ def _mkdocs(kb: KnowledgeBase, ctx: RenderContext, config_file: Path, rendered: 
     config[RENDERED_KEY] = rendered
     config[PLAN_KEY] = plan
     try:
-        with _quiet_dirty():
+        with preview.quiet_logs():  # drops MkDocs' dirty-build warning: the plan ruled it out
             mkdocs_build(config, dirty=plan.dirty)
     except SystemExit as error:  # MkDocs' Abort, or a plugin that exits
         raise BuildFailed(str(error) if isinstance(error, Abort) else f"a plugin stopped the build (exit {error.code})") from None
-
-
-class _DirtyNotice(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
-@contextlib.contextmanager
-def _quiet_dirty() -> Iterator[None]:
-    """MkDocs warns that a dirty build may draw stale nav; the plan builds dirty only when the
-    nav and everything else every page shows are unchanged, so the warning (which strict mode
-    would fail on) does not apply."""
-    logger, notice = logging.getLogger("mkdocs.commands.build"), _DirtyNotice()
-    logger.addFilter(notice)
-    try:
-        yield
-    finally:
-        logger.removeFilter(notice)
 
 
 def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, clean: bool = False) -> incremental.Plan:
@@ -337,7 +317,7 @@ def build_site(kb: KnowledgeBase, ctx: RenderContext, out: Path, clean: bool = F
                 _mkdocs(kb, ctx, config_file, rendered, plan)
         site = staging / "site"
         raw, done = plan.assemble(out, site, csp=True)
-        after_build(kb, ctx, site, FEATURES, reused=done)
+        after_build(kb, ctx, site, FEATURES, sanitised=done)
         plan.save(raw, site)
         outdir.swap_in(site, out)
     return plan

@@ -131,13 +131,19 @@ class Plan:
     docs_hashes: dict[str, str] = field(default_factory=dict)
     #: Filled by the hook: title and anchors of every page after the build; how many it redrew.
     pages: dict[str, PageState] = field(default_factory=dict)
-    redrawn: int = 0
-    total: int = 0
     order: list[str] = field(default_factory=list)
     nav_pages: set[str] = field(default_factory=set)
     redrawn_urls: set[str] = field(default_factory=set)
     #: The search index before this build (dirty builds only index the pages they redraw).
     search_before: bytes | None = None
+
+    @property
+    def redrawn(self) -> int:
+        return len(self.redrawn_urls)
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
 
     def __repr__(self) -> str:  # short: mkdocs-macros prints the MkDocs config, which carries it
         return f"Plan({self.folder}, dirty={self.dirty})"
@@ -189,7 +195,7 @@ class Plan:
         same raw file is taken from out as published (if out still has it, unaltered). The raw
         files' state, and the pages done (the after-build steps leave them as they are)."""
         raw: dict[str, RawFile] = {}
-        reused: set[str] = set()
+        sanitised: set[str] = set()
         before = self.previous if self.dirty else None
         for folder, _, names in os.walk(self.raw):
             here = Path(folder)
@@ -205,13 +211,13 @@ class Plan:
                 raw[rel] = RawFile(sha=digest, stat=now)
                 if before and known and known.sha == digest and before.final.get(rel) == _stat(out / rel):
                     _link_or_copy(out / rel, site / rel)
-                    reused.add(rel)
+                    sanitised.add(rel)
                 elif rel.endswith(".html"):
                     (site / rel).write_text(sanitise.clean(path.read_text(encoding="utf-8"), csp)[0], encoding="utf-8")
-                    reused.add(rel)
+                    sanitised.add(rel)
                 else:
                     shutil.copyfile(path, site / rel)
-        return raw, reused
+        return raw, sanitised
 
     def save(self, raw: dict[str, RawFile], site: Path) -> None:
         final = {rel: now for rel in raw if (now := _stat(site / rel)) is not None}
