@@ -96,17 +96,21 @@ def unavailable() -> str | None:
     return None
 
 
+def _chromium() -> str:
+    """Chromium's path, once unavailable() has found nothing missing (else PdfUnavailable)."""
+    reason = unavailable()
+    if reason is not None:
+        raise PdfUnavailable(reason)
+    return str(shutil.which("chromium"))
+
+
 def print_pdf(url_or_file: str | Path | Sequence[str | Path], out_path: Path, footer: str | None = None) -> Path:
     """Print one page, or several in order, into out_path; footer (plain text) goes at the
     foot of every sheet."""
-    try:
-        from playwright.sync_api import sync_playwright
-        from pypdf import PdfWriter
-    except ImportError:
-        raise PdfUnavailable("PDF output needs Playwright and pypdf: pip install -e '.[pdf]'") from None
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise PdfUnavailable("PDF output needs Debian's chromium: apt-get install chromium")
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfWriter
+
     sources = [url_or_file] if isinstance(url_or_file, (str, Path)) else list(url_or_file)
     options: dict[str, object] = {"format": "A4", "print_background": True,
                                   "margin": {"top": "12mm", "bottom": "16mm", "left": "12mm", "right": "12mm"}}
@@ -164,14 +168,10 @@ def print_composed(site: Path, pages: Sequence[str], out_path: Path, *, title: s
     and its sections, links inside the document where they lead to a printed page and to the
     published site (`published`, a base URL) where they lead elsewhere in it, `fill` put into
     the cells that ask for it, and title, author and subject in the document's metadata."""
-    try:
-        from playwright.sync_api import sync_playwright
-        from pypdf import PdfReader, PdfWriter
-    except ImportError:
-        raise PdfUnavailable("PDF output needs Playwright and pypdf: pip install -e '.[pdf]'") from None
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise PdfUnavailable("PDF output needs Debian's chromium: apt-get install chromium")
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader, PdfWriter
+
     printed: list[bytes] = []
     headings: list[str] = []
 
